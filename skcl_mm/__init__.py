@@ -1,0 +1,10 @@
+"""skcl_mm: SKCL (semantic knowledge-driven contrastive learning) for mmpretrain.
+
+Importing the package registers every component into mmpretrain's registries
+(``default_scope='mmpretrain'``), so configs mix stock and skcl_mm parts freely.
+"""
+from .version import __version__
+from . import compat  # noqa: F401  (weights_only allow-list, CPU distributed)
+from . import datasets, engine, evaluation, models, semantics  # noqa: F401
+
+__all__ = ['__version__']

@@ -1,0 +1,95 @@
+"""Work-arounds for the known traps of this stack (see DESIGN.md, "Known traps").
+
+* ``torch.load`` defaults to ``weights_only=True`` since torch 2.6, which rejects
+  the mmengine and numpy objects inside an mmengine checkpoint (message hub,
+  history buffers, numpy scalars). :func:`register_safe_globals` allow-lists
+  exactly those types; weights_only stays on.
+* mmengine's distributed setup calls ``torch.cuda.set_device`` and wraps the
+  model with ``device_ids=[rank]``. :func:`setup_distributed` initialises a gloo
+  process group itself on a machine without CUDA and drops ``device_ids``.
+* ``persistent_workers=True`` with ``num_workers=0`` makes DataLoader raise:
+  :func:`fix_dataloader_workers` turns it off where there are no workers.
+"""
+import os
+
+import numpy as np
+import torch
+import torch.distributed as torch_dist
+
+
+def _safe_global_types():
+    """Types an mmengine checkpoint pickles besides tensors."""
+    from mmengine.logging import HistoryBuffer
+    from mmengine.logging.message_hub import MessageHub  # noqa: F401
+
+    types = [HistoryBuffer, np.ndarray, np.dtype, np.bool_]
+    # numpy 2 moved numpy.core to numpy._core; pickles name whichever wrote them.
+    multiarray = getattr(np, '_core', np.core).multiarray
+    types += [multiarray.scalar, multiarray._reconstruct]
+    # One dtype class per scalar type (numpy >= 1.25 pickles e.g. dtypes.Float64DType).
+    dtypes = getattr(np, 'dtypes', None)
+    if dtypes is not None:
+        types += [getattr(dtypes, name) for name in dir(dtypes)
+                  if name.endswith('DType')]
+    return types
+
+
+def register_safe_globals():
+    """Allow-list mmengine/numpy checkpoint contents for weights_only loading."""
+    if hasattr(torch.serialization, 'add_safe_globals'):
+        torch.serialization.add_safe_globals(_safe_global_types())
+
+
+def cuda_available():
+    """True when this process can use a CUDA device."""
+    return torch.cuda.is_available() and torch.cuda.device_count() > 0
+
+
+def setup_distributed(cfg, launcher):
+    """Prepare ``cfg`` for a distributed run on the current machine.
+
+    With CUDA nothing changes (mmengine uses nccl). Without CUDA, the gloo
+    process group is initialised here, before the Runner (mmengine would call
+    ``torch.cuda.set_device``), and DDP is built without ``device_ids``.
+
+    Args:
+        cfg (mmengine.Config): The run's config, changed in place.
+        launcher (str): ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
+    """
+    if launcher == 'none' or cuda_available():
+        return cfg
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+    wrapper = dict(type='MMDistributedDataParallel', broadcast_buffers=False)
+    wrapper.update(cfg.get('model_wrapper_cfg') or {})
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    if not torch_dist.is_initialized():
+        if launcher == 'slurm':
+            _export_slurm_env()
+        torch_dist.init_process_group(backend='gloo')
+    return cfg
+
+
+def _export_slurm_env():
+    """Translate Slurm's variables into torch's env:// ones (gloo on CPU)."""
+    import subprocess
+    os.environ.setdefault('RANK', os.environ['SLURM_PROCID'])
+    os.environ.setdefault('WORLD_SIZE', os.environ['SLURM_NTASKS'])
+    os.environ.setdefault('LOCAL_RANK', os.environ.get('SLURM_LOCALID', '0'))
+    if 'MASTER_ADDR' not in os.environ:
+        node_list = os.environ['SLURM_NODELIST']
+        first = subprocess.getoutput(f'scontrol show hostname {node_list} | head -n1')
+        os.environ['MASTER_ADDR'] = first
+    os.environ.setdefault('MASTER_PORT', '29500')
+
+
+def fix_dataloader_workers(cfg):
+    """Turn off ``persistent_workers`` for every dataloader without workers."""
+    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(field)
+        if loader and loader.get('num_workers', 0) == 0:
+            loader['persistent_workers'] = False
+    return cfg
+
+
+register_safe_globals()

@@ -1,0 +1,2 @@
+"""Evaluation: long-tail metrics."""
+from . import metrics  # noqa: F401
