@@ -1,2 +1,12 @@
-"""Datasets: the long-tailed hierarchy wrapper and its transforms."""
+"""Datasets: the long-tailed hierarchy wrapper, hierarchies and transforms."""
 from . import transforms  # noqa: F401
+from .hierarchies import (Hierarchy, builtin_hierarchy, builtin_level_classes,
+                          load_hierarchy)
+from .long_tail_hierarchy import (LongTailHierarchyDataset, long_tail_counts,
+                                  split_many_medium_few)
+
+__all__ = [
+    'LongTailHierarchyDataset', 'Hierarchy', 'builtin_hierarchy',
+    'builtin_level_classes', 'load_hierarchy', 'long_tail_counts',
+    'split_many_medium_few'
+]

@@ -1,0 +1,249 @@
+"""LongTailHierarchyDataset: any mmpretrain dataset, long-tailed and labelled per level."""
+import copy
+from typing import List, Optional, Sequence, Union
+
+import numpy as np
+import torch
+from mmengine.dataset import BaseDataset, force_full_init
+from mmengine.logging import MMLogger
+from mmpretrain.registry import DATASETS
+
+from .hierarchies import load_hierarchy
+
+
+def long_tail_counts(n_max: int, num_classes: int,
+                     imbalance_factor: float) -> List[int]:
+    """Images per class of the exponential profile (LDAM-DRW, Cao et al. 2019).
+
+    ``n_c = int(n_max * (1 / IF) ** (c / (C - 1)))`` for class index ``c``; class
+    0 keeps ``n_max`` and the last class ``int(n_max / IF)``.
+    """
+    if num_classes == 1:
+        return [int(n_max)]
+    return [int(n_max * (1.0 / imbalance_factor)**(c / (num_classes - 1)))
+            for c in range(num_classes)]
+
+
+def split_many_medium_few(class_counts: Sequence[int], many_thr: int = 100,
+                          few_thr: int = 20) -> dict:
+    """Class indices with > many_thr (many), < few_thr (few) or other (medium)."""
+    split = dict(many=[], medium=[], few=[])
+    for cls, count in enumerate(class_counts):
+        key = 'many' if count > many_thr else 'few' if count < few_thr else 'medium'
+        split[key].append(cls)
+    return split
+
+
+@DATASETS.register_module()
+class LongTailHierarchyDataset:
+    """A long-tailed view of a dataset whose samples carry a label per level.
+
+    The wrapped dataset is taken as given (a balanced test set, or an
+    ImageNet-LT style annotation list it reads itself), or made long-tailed by
+    the exponential profile: class ``c`` keeps ``n_c`` images (see
+    :func:`long_tail_counts`), chosen per class by a local generator seeded
+    with ``seed``, so every rank and every run gets the identical subset.
+
+    Every sample gets ``gt_level_labels`` (LongTensor ``(n_levels,)``, coarsest
+    level first, the last entry equals ``gt_label``), both in the data info the
+    pipeline sees and as a field of the packed data sample.
+
+    Metainfo: ``classes`` (finest level), ``class_counts`` (images per finest
+    class in this dataset), ``level_classes`` and ``level_counts`` (per level,
+    coarsest first), ``level_names``, ``fine_to_level`` (``(n_levels, n_fine)``
+    level label of each fine class) and ``many_medium_few`` (fine class indices
+    with more than ``many_thr``, from ``few_thr`` to ``many_thr``, and fewer
+    than ``few_thr`` images).
+
+    Args:
+        dataset (dict | BaseDataset): The dataset to wrap, or its config.
+        imbalance_factor (float, optional): ``n_max / n_min`` of the profile;
+            ``None`` keeps the dataset as given. Defaults to None.
+        seed (int): Seed of the per-class selection. Defaults to 0.
+        hierarchy (str, optional): ``None`` (one level), ``'cifar100'``,
+            ``'cifar10'`` or the path of a JSON/YAML tree (see
+            :mod:`skcl_mm.datasets.hierarchies`). Defaults to None.
+        many_thr (int): More than this many training images is "many".
+        few_thr (int): Fewer than this many training images is "few".
+        lazy_init (bool): Defer building the subset to :meth:`full_init`.
+    """
+
+    def __init__(self,
+                 dataset: Union[dict, BaseDataset],
+                 imbalance_factor: Optional[float] = None,
+                 seed: int = 0,
+                 hierarchy: Optional[str] = None,
+                 many_thr: int = 100,
+                 few_thr: int = 20,
+                 lazy_init: bool = False):
+        if imbalance_factor is not None and not imbalance_factor >= 1:
+            raise ValueError(
+                f'imbalance_factor must be >= 1 (n_max / n_min), got '
+                f'{imbalance_factor}; use None to keep the dataset as given.')
+        if few_thr > many_thr:
+            raise ValueError(f'few_thr ({few_thr}) must not exceed many_thr '
+                             f'({many_thr}).')
+        if isinstance(dataset, dict):
+            self.dataset = DATASETS.build(dataset)
+        elif isinstance(dataset, BaseDataset):
+            self.dataset = dataset
+        else:
+            raise TypeError('dataset must be a config dict or a BaseDataset, '
+                            f'got {type(dataset).__name__}.')
+        self.imbalance_factor = imbalance_factor
+        self.seed = seed
+        self.hierarchy_source = hierarchy
+        self.many_thr = many_thr
+        self.few_thr = few_thr
+        classes = self.dataset.metainfo.get('classes')
+        if not classes:  # e.g. a CustomDataset that finds its classes on disk
+            self.dataset.full_init()
+            classes = self.dataset.metainfo.get('classes')
+        if not classes:
+            raise ValueError(f'{type(self.dataset).__name__} has no `classes` in '
+                             'its metainfo; give them with metainfo=dict(classes=...).')
+        # Hierarchy errors surface here, before any data is read.
+        self.hierarchy = load_hierarchy(hierarchy, classes)
+        self._fine_to_level = torch.tensor(self.hierarchy.fine_to_level).T  # (n_fine, L)
+        self._metainfo = dict(self.dataset.metainfo)
+        self._fully_initialized = False
+        if not lazy_init:
+            self.full_init()
+
+    @property
+    def metainfo(self) -> dict:
+        """A copy of the meta information (see the class docstring)."""
+        return copy.deepcopy(self._metainfo)
+
+    @property
+    def test_mode(self) -> bool:
+        return getattr(self.dataset, 'test_mode', False)
+
+    def full_init(self):
+        """Read the wrapped dataset's labels and build the long-tailed subset."""
+        if self._fully_initialized:
+            return
+        self.dataset.full_init()
+        labels = np.asarray(self.dataset.get_gt_labels(), dtype=np.int64).reshape(-1)
+        num_classes = len(self.hierarchy.fine_classes)
+        self._check_labels(labels, num_classes)
+        indices = np.arange(len(labels))
+        if self.imbalance_factor is not None:
+            indices = self._long_tail_indices(labels, num_classes)
+            self.dataset = self.dataset.get_subset(indices.tolist())
+        class_counts = np.bincount(labels[indices], minlength=num_classes).tolist()
+        self._check_counts(class_counts)
+        self._labels = labels[indices]
+        self._metainfo.update(
+            classes=list(self.hierarchy.fine_classes),
+            class_counts=class_counts,
+            level_classes=self.hierarchy.level_classes,
+            level_names=self.hierarchy.level_names,
+            level_counts=self.hierarchy.level_counts(class_counts),
+            fine_to_level=self.hierarchy.fine_to_level,
+            many_medium_few=split_many_medium_few(class_counts, self.many_thr,
+                                                  self.few_thr),
+            imbalance_factor=self.imbalance_factor)
+        self._fully_initialized = True
+        self._log_summary(class_counts)
+
+    def _check_labels(self, labels: np.ndarray, num_classes: int):
+        bad = np.flatnonzero((labels < 0) | (labels >= num_classes))
+        if bad.size:
+            raise ValueError(
+                f'{bad.size} samples have a label outside [0, {num_classes}) '
+                f'(the dataset has {num_classes} classes), e.g. sample '
+                f'{int(bad[0])} with label {int(labels[bad[0]])}. Check the '
+                'annotation list against the class list.')
+
+    def _long_tail_indices(self, labels: np.ndarray, num_classes: int) -> np.ndarray:
+        per_class = [np.flatnonzero(labels == c) for c in range(num_classes)]
+        n_max = max(len(idx) for idx in per_class)
+        targets = long_tail_counts(n_max, num_classes, self.imbalance_factor)
+        empty = [self.hierarchy.fine_classes[c] for c, n in enumerate(targets) if n == 0]
+        if empty:
+            raise ValueError(
+                f'imbalance_factor={self.imbalance_factor} leaves {len(empty)} '
+                f'classes with 0 images (n_max={n_max}), e.g. {empty[:5]}. Use '
+                f'an imbalance factor of at most {n_max}.')
+        rng = np.random.default_rng(self.seed)  # local: same subset on every rank
+        keep = []
+        for c, idx in enumerate(per_class):
+            if len(idx) < targets[c]:
+                MMLogger.get_current_instance().warning(
+                    f'Class {self.hierarchy.fine_classes[c]!r} has {len(idx)} '
+                    f'images, fewer than the {targets[c]} of the profile; all kept.')
+            keep.append(rng.permutation(idx)[:targets[c]])
+        return np.sort(np.concatenate(keep))
+
+    def _check_counts(self, class_counts: List[int]):
+        empty = [name for name, n in zip(self.hierarchy.fine_classes, class_counts)
+                 if n == 0]
+        if not empty:
+            return
+        msg = (f'{len(empty)} classes have 0 images: {empty[:10]}'
+               f'{" ..." if len(empty) > 10 else ""}.')
+        if self.test_mode:
+            MMLogger.get_current_instance().warning(
+                msg + ' They are left out of per-class means.')
+        else:
+            raise ValueError(msg + ' Every class needs at least one training '
+                             'image: check the data root or annotation list.')
+
+    def _log_summary(self, class_counts: List[int]):
+        split = self._metainfo['many_medium_few']
+        MMLogger.get_current_instance().info(
+            f'{type(self).__name__}({type(self.dataset).__name__}): '
+            f'{sum(class_counts)} images, {len(class_counts)} classes, '
+            f'{self.hierarchy.num_levels} level(s) '
+            f'{[len(c) for c in self.hierarchy.level_classes]}, max/min per class '
+            f'{max(class_counts)}/{min(class_counts)}, many/medium/few classes '
+            f'{len(split["many"])}/{len(split["medium"])}/{len(split["few"])}.')
+
+    @force_full_init
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    @force_full_init
+    def get_data_info(self, idx: int) -> dict:
+        """The wrapped dataset's data info plus ``gt_level_labels``."""
+        info = self.dataset.get_data_info(idx)
+        info['gt_level_labels'] = self._fine_to_level[int(info['gt_label'])].clone()
+        return info
+
+    @force_full_init
+    def __getitem__(self, idx: int) -> dict:
+        info = self.get_data_info(idx)
+        results = self.dataset.pipeline(info)
+        if results is None:
+            raise RuntimeError(f'The pipeline returned None for sample {idx}.')
+        sample = results.get('data_samples') if isinstance(results, dict) else None
+        if sample is not None and 'gt_level_labels' not in sample:
+            sample.set_field(info['gt_level_labels'], 'gt_level_labels')
+        return results
+
+    @force_full_init
+    def get_gt_labels(self) -> np.ndarray:
+        """Finest-level labels of all samples, ``(N,)``."""
+        return self._labels.copy()
+
+    @force_full_init
+    def get_cat_ids(self, idx: int) -> List[int]:
+        return [int(self._labels[idx])]
+
+    @property
+    def CLASSES(self):
+        return self._metainfo.get('classes')
+
+    @property
+    def class_to_idx(self) -> dict:
+        return {name: i for i, name in enumerate(self.CLASSES)}
+
+    def __repr__(self) -> str:
+        lines = [f'Dataset {type(self).__name__}',
+                 f'    Wrapped: {type(self.dataset).__name__}',
+                 f'    Imbalance factor: {self.imbalance_factor}',
+                 f'    Hierarchy: {self.hierarchy_source}']
+        if self._fully_initialized:
+            lines.append(f'    Number of samples: {len(self)}')
+        return '\n'.join(lines)

@@ -1,0 +1,4 @@
+"""Utilities shared by the command-line tools."""
+from .launch import add_runner_args, prepare_config, world_batch_size
+
+__all__ = ['add_runner_args', 'prepare_config', 'world_batch_size']

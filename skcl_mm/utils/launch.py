@@ -1,0 +1,75 @@
+"""Turn a config and the tools' command line into a Runner-ready config.
+
+tools/train.py and tools/test.py share these steps: mmpretrain's command-line
+semantics (work dir, launcher, --cfg-options, dataloader defaults) plus the
+fixes of :mod:`skcl_mm.compat` (gloo on CPU, workers, weights_only).
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+
+from skcl_mm.compat import cuda_available, fix_dataloader_workers, setup_distributed
+
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def add_runner_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Arguments common to tools/train.py and tools/test.py."""
+    parser.add_argument('--work-dir', help='directory for logs, checkpoints and pictures')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision (needs a GPU)')
+    parser.add_argument('--no-pin-memory', action='store_true',
+                        help='disable pin_memory in the dataloaders')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, key=value (e.g. '
+        'train_dataloader.batch_size=64 randomness.seed=1)')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    return parser
+
+
+def prepare_config(args, loaders=LOADERS) -> Config:
+    """Load ``args.config`` and apply the command line, as mmpretrain's tools do.
+
+    Work dir: ``--work-dir`` > the config's ``work_dir`` > ``work_dirs/<config name>``.
+    Dataloaders get ``pin_memory`` (off with ``--no-pin-memory`` or without CUDA),
+    ``persistent_workers`` only where ``num_workers > 0``, and a gloo process
+    group replaces nccl on a machine without CUDA.
+    """
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.amp and not cuda_available():
+        raise SystemExit('--amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper); '
+                         'drop --amp to train in float32 on the CPU.')
+    for field in loaders:
+        loader = cfg.get(field)
+        if not loader:
+            continue
+        loader.setdefault('pin_memory', cuda_available() and not args.no_pin_memory)
+        loader.setdefault('persistent_workers', True)
+        loader.setdefault('collate_fn', dict(type='default_collate'))
+        if args.no_pin_memory:
+            loader['pin_memory'] = False
+    fix_dataloader_workers(cfg)
+    setup_distributed(cfg, args.launcher)
+    return cfg
+
+
+def world_batch_size(cfg) -> str:
+    """'GPUS x per-GPU batch = effective batch' for the log."""
+    from mmengine.dist import get_world_size
+    per_device = cfg.train_dataloader.batch_size
+    world = get_world_size()
+    return f'{world} process(es) x {per_device} per process = {world * per_device}'

@@ -1,0 +1,72 @@
+import json
+
+import pytest
+from mmpretrain.datasets.categories import CIFAR10_CATEGORIES, CIFAR100_CATEGORIES
+
+from skcl_mm.datasets import builtin_hierarchy, load_hierarchy
+
+
+def test_cifar100_superclasses():
+    h = load_hierarchy('cifar100', CIFAR100_CATEGORIES)
+    coarse, fine = h.level_classes
+    assert len(coarse) == 20 and fine == list(CIFAR100_CATEGORIES)
+    parent = {f: coarse[c] for f, c in zip(fine, h.fine_to_level[0])}
+    assert parent['apple'] == 'fruit_and_vegetables'
+    assert parent['aquarium_fish'] == 'fish'
+    assert parent['maple_tree'] == 'trees'
+    assert parent['streetcar'] == 'vehicles_2'
+    assert parent['whale'] == 'aquatic_mammals'
+    assert h.fine_to_level[1] == list(range(100))
+    assert all(list(h.fine_to_level[0]).count(c) == 5 for c in range(20))
+
+
+def test_cifar10_vehicles_animals():
+    h = builtin_hierarchy('cifar10')
+    coarse = h.level_classes[0]
+    parent = {f: coarse[c] for f, c in zip(h.level_classes[1], h.fine_to_level[0])}
+    assert {f for f, p in parent.items() if p == 'vehicles'} == {
+        'airplane', 'automobile', 'ship', 'truck'}
+
+
+def test_no_hierarchy_is_one_level():
+    h = load_hierarchy(None, ['a', 'b'])
+    assert h.level_classes == [['a', 'b']] and h.fine_to_level == [[0, 1]]
+
+
+def test_three_levels_from_yaml_keep_order(tmp_path):
+    path = tmp_path / 'tree.yaml'
+    path.write_text('levels: [kingdom, family, species]\n'
+                    'tree:\n  plants:\n    trees: [oak, pine]\n    flowers: [rose]\n'
+                    '  animals:\n    cats: [lion]\n')
+    h = load_hierarchy(str(path), ['lion', 'oak', 'rose', 'pine'])
+    assert h.level_names == ['kingdom', 'family', 'species']
+    assert h.level_classes[0] == ['animals', 'plants']
+    assert h.level_classes[1] == ['cats', 'trees', 'flowers']
+    assert h.fine_to_level == [[0, 1, 1, 1], [0, 1, 2, 1], [0, 1, 2, 3]]
+    assert h.level_counts([4, 3, 2, 1]) == [[4, 6], [4, 4, 2], [4, 3, 2, 1]]
+
+
+@pytest.mark.parametrize('tree,classes,message', [
+    ({'a': ['x', 'y']}, ['x', 'y', 'z'], 'missing from the hierarchy'),
+    ({'a': ['x', 'y', 'w']}, ['x', 'y'], 'not dataset classes'),
+    ({'a': ['x'], 'b': ['x', 'y']}, ['x', 'y'], 'inconsistent parents'),
+    ({'a': ['x'], 'b': {'c': ['y']}}, ['x', 'y'], 'same depth'),
+    ({'a': {'c': ['x']}, 'b': {'c': ['y']}}, ['x', 'y'], 'appears twice'),
+])
+def test_bad_hierarchy_files(tmp_path, tree, classes, message):
+    path = tmp_path / 'bad.json'
+    path.write_text(json.dumps(tree))
+    with pytest.raises(ValueError, match=message):
+        load_hierarchy(str(path), classes)
+
+
+def test_builtin_names_must_match_dataset():
+    renamed = list(CIFAR10_CATEGORIES)
+    renamed[0] = 'aeroplane'
+    with pytest.raises(ValueError, match="missing from the hierarchy: \\['aeroplane'\\]"):
+        load_hierarchy('cifar10', renamed)
+
+
+def test_unknown_hierarchy_file():
+    with pytest.raises(FileNotFoundError, match='built-in names'):
+        load_hierarchy('nonexistent.json', ['a'])

@@ -1,0 +1,152 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from skcl_mm.datasets import LongTailHierarchyDataset, long_tail_counts
+from skcl_mm.datasets.hierarchies import CIFAR100_FINE_TO_COARSE
+from tests.fixtures.cifar import (CIFAR10Fixture, CIFAR100Fixture, write_cifar10,
+                                  write_cifar100)
+
+PACK = [dict(type='PackInputs')]
+
+
+@pytest.fixture(scope='module')
+def full_cifar100(tmp_path_factory):
+    """The real CIFAR-100 train size: 500 images per class."""
+    root = write_cifar100(str(tmp_path_factory.mktemp('c100full')), 500, 1)
+    return CIFAR100Fixture(data_root=root, split='train', pipeline=PACK)
+
+
+@pytest.mark.parametrize('factor,total', [(100, 10847), (50, 12608), (10, 19573)])
+def test_cifar100_lt_counts(full_cifar100, factor, total):
+    ds = LongTailHierarchyDataset(full_cifar100, imbalance_factor=factor,
+                                  hierarchy='cifar100')
+    meta = ds.metainfo
+    expected = [int(500 * (1 / factor)**(c / 99)) for c in range(100)]
+    assert meta['class_counts'] == expected == long_tail_counts(500, 100, factor)
+    assert len(ds) == total == sum(expected)
+    assert np.bincount(ds.get_gt_labels(), minlength=100).tolist() == expected
+    coarse = [0] * 20
+    for fine, count in enumerate(expected):
+        coarse[CIFAR100_FINE_TO_COARSE[fine]] += count
+    assert meta['level_counts'] == [coarse, expected]
+    split = meta['many_medium_few']
+    assert sorted(split['many'] + split['medium'] + split['few']) == list(range(100))
+    assert all(expected[c] > 100 for c in split['many'])
+    assert all(expected[c] < 20 for c in split['few'])
+    if factor == 100:  # the split every CIFAR-100-LT paper reports
+        assert [len(split[k]) for k in ('many', 'medium', 'few')] == [35, 35, 30]
+
+
+def test_cifar10_lt_counts(tmp_path):
+    root = write_cifar10(str(tmp_path), 5000, 1)
+    inner = CIFAR10Fixture(data_root=root, split='train', pipeline=PACK)
+    ds = LongTailHierarchyDataset(inner, imbalance_factor=100, hierarchy='cifar10')
+    assert len(ds) == 12406
+    assert ds.metainfo['class_counts'][0] == 5000
+    assert ds.metainfo['class_counts'][-1] == 50
+
+
+def _subset_signature(ds):
+    return [(ds.get_data_info(i)['gt_label'], ds.get_data_info(i)['img'].tobytes())
+            for i in range(0, len(ds), 97)]
+
+
+def test_subset_independent_of_global_seed(full_cifar100):
+    signatures = []
+    for global_seed in (0, 12345):
+        random.seed(global_seed)
+        np.random.seed(global_seed)
+        torch.manual_seed(global_seed)
+        ds = LongTailHierarchyDataset(full_cifar100, imbalance_factor=100, seed=0)
+        signatures.append(_subset_signature(ds))
+    assert signatures[0] == signatures[1]
+    other = LongTailHierarchyDataset(full_cifar100, imbalance_factor=100, seed=1)
+    assert _subset_signature(other) != signatures[0]
+
+
+def test_samples_carry_level_labels(cifar100_root):
+    ds = LongTailHierarchyDataset(
+        dict(type='CIFAR100Fixture', data_root=cifar100_root, split='test',
+             pipeline=PACK), hierarchy='cifar100')
+    assert ds.metainfo['class_counts'] == [2] * 100  # test sets stay balanced
+    for idx in range(0, len(ds), 17):
+        sample = ds[idx]['data_samples']
+        fine = int(sample.gt_label)
+        assert sample.gt_level_labels.tolist() == [CIFAR100_FINE_TO_COARSE[fine], fine]
+        assert ds.get_data_info(idx)['gt_level_labels'].dtype == torch.int64
+
+
+def test_pack_inputs_algorithm_keys_also_work(cifar10_root):
+    pipeline = [dict(type='PackInputs', algorithm_keys=['gt_level_labels'])]
+    ds = LongTailHierarchyDataset(
+        dict(type='CIFAR10Fixture', data_root=cifar10_root, split='train',
+             pipeline=pipeline), imbalance_factor=4, hierarchy='cifar10')
+    assert ds.metainfo['class_counts'] == long_tail_counts(20, 10, 4)
+    sample = ds[0]['data_samples']
+    assert sample.gt_level_labels[-1] == sample.gt_label[0]
+
+
+def test_single_level_without_hierarchy(cifar10_root):
+    ds = LongTailHierarchyDataset(
+        dict(type='CIFAR10Fixture', data_root=cifar10_root, split='train',
+             pipeline=PACK), imbalance_factor=2)
+    meta = ds.metainfo
+    assert meta['level_classes'] == [meta['classes']]
+    assert meta['level_counts'] == [meta['class_counts']]
+    assert ds[3]['data_samples'].gt_level_labels.shape == (1, )
+
+
+def _write_list_dataset(root, labels):
+    lines = []
+    for i, label in enumerate(labels):
+        path = root / f'img_{i}.png'
+        Image.fromarray(np.full((8, 8, 3), 30 * label % 256, np.uint8)).save(path)
+        lines.append(f'{path.name} {label}')
+    (root / 'train.txt').write_text('\n'.join(lines) + '\n')
+    return dict(type='CustomDataset', data_root=str(root), ann_file='train.txt',
+                data_prefix='', metainfo=dict(classes=['a', 'b', 'c']),
+                pipeline=[dict(type='LoadImageFromFile'), *PACK])
+
+
+def test_annotation_list_taken_as_given(tmp_path):
+    cfg = _write_list_dataset(tmp_path, [0, 0, 0, 1, 1, 2])
+    ds = LongTailHierarchyDataset(cfg)
+    assert ds.metainfo['class_counts'] == [3, 2, 1]
+    assert ds[5]['inputs'].shape == (3, 8, 8)
+
+
+def test_unknown_label_in_list(tmp_path):
+    cfg = _write_list_dataset(tmp_path, [0, 1, 7])
+    with pytest.raises(ValueError, match='label outside \\[0, 3\\)'):
+        LongTailHierarchyDataset(cfg)
+
+
+def test_class_without_training_images(tmp_path):
+    cfg = _write_list_dataset(tmp_path, [0, 0, 1])
+    with pytest.raises(ValueError, match="0 images: \\['c'\\]"):
+        LongTailHierarchyDataset(cfg)
+
+
+@pytest.mark.parametrize('factor', [0.5, 0, -3])
+def test_imbalance_factor_below_one(cifar10_root, factor):
+    with pytest.raises(ValueError, match='imbalance_factor must be >= 1'):
+        LongTailHierarchyDataset(dict(type='CIFAR10Fixture', data_root=cifar10_root),
+                                 imbalance_factor=factor)
+
+
+def test_imbalance_factor_empties_a_class(cifar10_root):
+    with pytest.raises(ValueError, match=r"leaves 3 classes with 0 images.*'truck'.*at most 20"):
+        LongTailHierarchyDataset(
+            dict(type='CIFAR10Fixture', data_root=cifar10_root, pipeline=PACK),
+            imbalance_factor=50)
+
+
+def test_hierarchy_must_match_classes(cifar10_root):
+    with pytest.raises(ValueError, match='missing from the hierarchy'):
+        LongTailHierarchyDataset(
+            dict(type='CIFAR10Fixture', data_root=cifar10_root, pipeline=PACK),
+            hierarchy='cifar100')

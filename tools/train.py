@@ -1,0 +1,60 @@
+"""Train a model with a config: ``python tools/train.py CONFIG [--work-dir DIR]``.
+
+The command line is mmpretrain's (``--resume [CKPT]``, ``--amp``,
+``--auto-scale-lr``, ``--cfg-options``, ``--launcher``); distributed runs go
+through tools/dist_train.sh (torchrun) or tools/slurm_train.sh.
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import skcl_mm  # noqa: E402,F401  (registers components, safe globals)
+from mmengine.registry import RUNNERS  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from skcl_mm.utils import add_runner_args, prepare_config, world_batch_size  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a model (skcl_mm)')
+    parser.add_argument('config', help='train config file')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from a checkpoint, or (no value) from the latest one in '
+        'the work dir')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='do not evaluate during training')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the lr by effective batch / base batch')
+    parser.add_argument('--no-persistent-workers', action='store_true',
+                        help='disable persistent dataloader workers')
+    return add_runner_args(parser).parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = prepare_config(args)
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr.enable = True
+    if args.no_persistent_workers:
+        for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            if cfg.get(field):
+                cfg[field]['persistent_workers'] = False
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    runner.logger.info(f'Effective batch size: {world_batch_size(cfg)}')
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
