@@ -11,6 +11,7 @@
   :func:`fix_dataloader_workers` turns it off where there are no workers.
 """
 import os
+import pickle
 
 import numpy as np
 import torch
@@ -34,10 +35,31 @@ def _safe_global_types():
     return types
 
 
+_HISTORY_STATISTICS = ('min', 'max', 'mean', 'current')
+
+
+def _history_buffer_getattr(owner, name):
+    """Stand-in for ``getattr`` while unpickling under weights_only.
+
+    mmengine's HistoryBuffer pickles its statistics functions as
+    ``getattr(HistoryBuffer, 'mean')``; a general ``getattr`` would let a
+    checkpoint reach anything, so only those lookups are allowed.
+    """
+    from mmengine.logging import HistoryBuffer
+    if (owner is HistoryBuffer or isinstance(owner, HistoryBuffer)) and \
+            (name in _HISTORY_STATISTICS or name in HistoryBuffer._statistics_methods):
+        return getattr(owner, name)
+    raise pickle.UnpicklingError(
+        f'weights_only load: getattr({owner!r}, {name!r}) is not '
+        'allowed (skcl_mm allows only HistoryBuffer statistics methods).')
+
+
 def register_safe_globals():
     """Allow-list mmengine/numpy checkpoint contents for weights_only loading."""
     if hasattr(torch.serialization, 'add_safe_globals'):
-        torch.serialization.add_safe_globals(_safe_global_types())
+        torch.serialization.add_safe_globals(
+            _safe_global_types() +
+            [(_history_buffer_getattr, 'builtins.getattr')])
 
 
 def cuda_available():

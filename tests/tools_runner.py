@@ -1,0 +1,32 @@
+"""Run the repository's tools as real subprocesses (what a user types)."""
+import os
+import socket
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def run_tool(args, env=None, timeout=600, check=True):
+    """Run ``args`` (``python tools/x.py ...`` or ``bash tools/x.sh ...``) from the repo root.
+
+    Returns the CompletedProcess; on failure (with ``check``) the assertion
+    shows the tail of the combined output.
+    """
+    full_env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1',
+                    HF_HUB_OFFLINE='1')
+    full_env.update(env or {})
+    cmd = [sys.executable, *args] if args[0].endswith('.py') else list(args)
+    proc = subprocess.run(cmd, cwd=REPO, env=full_env, capture_output=True,
+                          text=True, timeout=timeout)
+    if check:
+        assert proc.returncode == 0, (
+            f'{" ".join(cmd)} exited {proc.returncode}:\n'
+            f'{(proc.stdout + proc.stderr)[-4000:]}')
+    return proc
