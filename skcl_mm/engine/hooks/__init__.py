@@ -1,1 +1,2 @@
 """hooks."""
+from .train_counts_hook import TrainCountsHook  # noqa: F401

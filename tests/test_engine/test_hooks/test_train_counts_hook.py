@@ -1,0 +1,221 @@
+"""TrainCountsHook inside real mmengine Runners (train + val, test only, DDP)."""
+import copy
+import csv
+import json
+import os
+import socket
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+from mmpretrain.datasets import BaseDataset
+from mmpretrain.models.heads import LinearClsHead
+from mmpretrain.registry import DATASETS, MODELS
+from torch import nn
+
+from skcl_mm.engine.hooks import TrainCountsHook
+from skcl_mm.engine.hooks.train_counts_hook import dataset_counts
+
+CLASSES = ('a', 'b', 'c')
+TRAIN_COUNTS = [6, 3, 1]
+FINE_TO_LEVEL = [[0, 0, 1], [0, 1, 2]]
+LEVEL_COUNTS = [[9, 1], TRAIN_COUNTS]
+TRAIN_META = dict(classes=CLASSES, class_counts=TRAIN_COUNTS,
+                  level_counts=LEVEL_COUNTS, fine_to_level=FINE_TO_LEVEL)
+
+
+@DATASETS.register_module()
+class TrainCountsTestDataset(BaseDataset):
+    """In-memory images: ``counts[c]`` random 8x8 images of class ``c``."""
+
+    def __init__(self, counts, **kwargs):
+        self.counts = counts
+        super().__init__(ann_file='', **kwargs)
+
+    def load_data_list(self):
+        rng = np.random.default_rng(sum(self.counts))
+        return [dict(img=rng.integers(0, 256, (8, 8, 3), dtype=np.uint8),
+                     gt_label=label,
+                     gt_level_labels=torch.tensor([FINE_TO_LEVEL[0][label], label]))
+                for label, n in enumerate(self.counts) for _ in range(n)]
+
+
+@MODELS.register_module()
+class TrainCountsTestBackbone(nn.Module):
+    """One 3x3 convolution."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+
+    def forward(self, x):
+        return (self.conv(x), )
+
+
+@MODELS.register_module()
+class TrainCountsTestHead(LinearClsHead):
+    """A linear head that records what ``set_class_counts`` received."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.received_counts = None
+
+    def set_class_counts(self, level_counts):
+        self.received_counts = copy.deepcopy(level_counts)
+
+
+def loader(counts, meta=None, shuffle=False):
+    pipeline = [dict(type='PackInputs', algorithm_keys=('gt_level_labels', ))]
+    dataset = dict(type='TrainCountsTestDataset', counts=counts, pipeline=pipeline)
+    if meta is not None:
+        dataset['metainfo'] = meta
+    return dict(batch_size=4, num_workers=0, persistent_workers=False,
+                sampler=dict(type='DefaultSampler', shuffle=shuffle),
+                collate_fn=dict(type='default_collate'), dataset=dataset)
+
+
+def make_cfg(work_dir, name, train_meta=TRAIN_META, **metric):
+    """A whole config; ``train_meta=None`` drops the training parts."""
+    evaluator = dict(type='LongTailAccuracy', few_thr=2, many_thr=4, **metric)
+    cfg = dict(
+        work_dir=str(work_dir), experiment_name=name, default_scope='mmpretrain',
+        model=dict(type='ImageClassifier',
+                   backbone=dict(type='TrainCountsTestBackbone'),
+                   neck=dict(type='GlobalAveragePooling'),
+                   head=dict(type='TrainCountsTestHead', num_classes=3,
+                             in_channels=4, loss=dict(type='CrossEntropyLoss')),
+                   data_preprocessor=dict(type='ClsDataPreprocessor', num_classes=3)),
+        val_dataloader=loader([2, 2, 2]), val_cfg=dict(), val_evaluator=evaluator,
+        test_dataloader=loader([2, 2, 2]), test_cfg=dict(), test_evaluator=evaluator,
+        custom_hooks=[dict(type='TrainCountsHook')],
+        default_hooks=dict(checkpoint=None, logger=dict(type='LoggerHook', interval=1)),
+        log_level='INFO', randomness=dict(seed=0))
+    if train_meta is not None:
+        cfg.update(train_dataloader=loader(TRAIN_COUNTS, train_meta, shuffle=True),
+                   train_cfg=dict(by_epoch=False, max_iters=2, val_interval=2),
+                   optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)))
+    return Config(cfg)
+
+
+def read_log(runner):
+    with open(os.path.join(runner.log_dir, f'{runner.timestamp}.log')) as f:
+        return f.read()
+
+
+def test_train_with_val_hands_counts_to_head_and_metric(tmp_path):
+    runner = Runner.from_cfg(make_cfg(tmp_path, 'tch_train', per_class_file='pc.csv'))
+    runner.train()
+    assert runner.model.head.received_counts == LEVEL_COUNTS
+    metric = runner.val_evaluator.metrics[0]
+    assert metric.train_counts == TRAIN_COUNTS
+    assert metric.out_dir == runner.log_dir
+    hub = runner.message_hub
+    for key in ('top1', 'many', 'medium', 'few', 'level0_top1'):
+        assert 0.0 <= hub.get_scalar(f'val/long_tail/{key}').current() <= 100.0
+    with open(os.path.join(runner.log_dir, 'pc.csv'), newline='') as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r['train_count']) for r in rows] == TRAIN_COUNTS
+    assert [r['group'] for r in rows] == ['many', 'medium', 'few']
+    log = read_log(runner)
+    assert '10 training images in 3 classes, 2 level(s) [2, 3]' in log
+    assert 'many/medium/few = 1/1/1' in log  # the metric's thresholds 4 / 2
+    assert log.count('training counts from') == 1  # once per run
+
+
+def test_test_only_run_builds_train_dataset_without_metainfo_counts(tmp_path):
+    # No class_counts in the train metainfo: counted from get_gt_labels().
+    cfg = make_cfg(tmp_path, 'tch_test', train_meta=dict(classes=CLASSES))
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    assert runner.test_evaluator.metrics[0].train_counts == TRAIN_COUNTS
+    assert runner.model.head.received_counts == [TRAIN_COUNTS]
+    assert {'long_tail/many', 'long_tail/medium', 'long_tail/few'} <= set(metrics)
+
+
+def test_test_only_run_without_train_data_keeps_metric_counts(tmp_path):
+    cfg = make_cfg(tmp_path, 'tch_fallback', train_meta=None,
+                   train_counts=[5, 3, 1])
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    assert runner.test_evaluator.metrics[0].train_counts == [5, 3, 1]
+    assert runner.model.head.received_counts is None
+    assert 'long_tail/few' in metrics
+    log = read_log(runner)
+    assert 'no train_dataloader' in log and 'uses its own train_counts' in log
+
+
+def test_failed_train_dataset_build_falls_back(tmp_path):
+    cfg = make_cfg(tmp_path, 'tch_broken')
+    cfg.train_dataloader.dataset.type = 'NoSuchDatasetForTrainCountsHook'
+    runner = Runner.from_cfg(cfg)
+    runner.test()
+    assert runner.test_evaluator.metrics[0].train_counts is None
+    assert 'building the train_dataloader dataset failed' in read_log(runner)
+
+
+def test_dataset_counts_with_the_real_wrapper():
+    from skcl_mm.datasets.long_tail_hierarchy import LongTailHierarchyDataset
+    wrapped = dict(type='TrainCountsTestDataset', counts=[8, 8, 8],
+                   metainfo=dict(classes=CLASSES))
+    dataset = LongTailHierarchyDataset(wrapped, imbalance_factor=4, lazy_init=True)
+    class_counts, level_counts = dataset_counts(dataset)
+    assert class_counts == [8, 4, 2]  # int(8 * (1/4) ** (c / 2))
+    assert level_counts == [[8, 4, 2]]
+
+
+def test_test_only_run_with_the_real_wrapper_and_hierarchy(tmp_path):
+    tree = tmp_path / 'tree.json'
+    tree.write_text(json.dumps(dict(x=['a', 'b'], y=['c'])))
+    cfg = make_cfg(tmp_path, 'tch_wrapper')
+    cfg.train_dataloader.dataset = dict(
+        type='LongTailHierarchyDataset', imbalance_factor=4, hierarchy=str(tree),
+        dataset=dict(type='TrainCountsTestDataset', counts=[8, 8, 8],
+                     metainfo=dict(classes=CLASSES),
+                     pipeline=[dict(type='PackInputs')]))
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    assert runner.test_evaluator.metrics[0].train_counts == [8, 4, 2]
+    assert runner.model.head.received_counts == [[12, 2], [8, 4, 2]]
+    # counts 8 / 4 / 2 with thresholds > 4 / < 2: many, medium, medium.
+    assert {'long_tail/level0_top1', 'long_tail/many', 'long_tail/medium'} <= set(metrics)
+    assert 'long_tail/few' not in metrics
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _ddp_worker(rank, world_size, port, work_dir):
+    from skcl_mm.compat import setup_distributed
+    os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size),
+                      MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    cfg = make_cfg(work_dir, 'tch_ddp', per_class_file='pc.json')
+    cfg.launcher = 'pytorch'
+    runner = Runner.from_cfg(setup_distributed(cfg, 'pytorch'))
+    runner.train()
+    assert runner.model.module.head.received_counts == LEVEL_COUNTS
+    assert runner.val_evaluator.metrics[0].train_counts == TRAIN_COUNTS
+    if rank == 0:  # results of both ranks were collected: 6 test images
+        with open(os.path.join(runner.log_dir, 'pc.json')) as f:
+            rows = json.load(f)['classes']
+        assert [r['test_count'] for r in rows] == [2, 2, 2]
+    torch.distributed.destroy_process_group()
+
+
+@pytest.mark.slow
+def test_distributed_two_ranks(tmp_path):
+    # fork: the workers inherit the imports (spawn would re-import everything).
+    torch.multiprocessing.start_processes(
+        _ddp_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True,
+        start_method='fork')
+
+
+def test_hook_registered_with_priority():
+    from mmpretrain.registry import HOOKS
+    hook = HOOKS.build(dict(type='TrainCountsHook'))
+    assert isinstance(hook, TrainCountsHook) and hook.priority == 'ABOVE_NORMAL'

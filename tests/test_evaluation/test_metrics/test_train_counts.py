@@ -1,0 +1,52 @@
+"""Training counts from lists and JSON files, and their errors."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from skcl_mm.evaluation.metrics import load_train_counts
+from skcl_mm.evaluation.metrics.train_counts import check_counts_length
+
+
+def test_counts_from_sequences():
+    assert load_train_counts(None) is None
+    assert load_train_counts([5, 3, 1]) == [5, 3, 1]
+    assert load_train_counts(np.array([5, 3])) == [5, 3]
+    assert load_train_counts(torch.tensor([7, 0])) == [7, 0]
+    assert load_train_counts([5.0, 2.0]) == [5, 2]
+
+
+def test_counts_from_json_list_and_metainfo(tmp_path):
+    listed = tmp_path / 'counts.json'
+    listed.write_text(json.dumps([500, 50, 5]))
+    assert load_train_counts(str(listed)) == [500, 50, 5]
+    meta = tmp_path / 'meta.json'
+    meta.write_text(json.dumps(dict(classes=['a', 'b'], class_counts=[9, 4])))
+    assert load_train_counts(meta) == [9, 4]
+    nested = tmp_path / 'nested.json'
+    nested.write_text(json.dumps(dict(metainfo=dict(class_counts=[3, 2]))))
+    assert load_train_counts(str(nested)) == [3, 2]
+
+
+def test_json_without_counts_names_the_key(tmp_path):
+    path = tmp_path / 'meta.json'
+    path.write_text(json.dumps(dict(classes=['a'])))
+    with pytest.raises(ValueError, match='class_counts'):
+        load_train_counts(str(path))
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        load_train_counts(str(tmp_path / 'missing.json'))
+
+
+@pytest.mark.parametrize('bad, message', [
+    ([], 'non-empty'), ([[1, 2]], 'flat'), ([1.5, 2], 'whole numbers'),
+    ([3, -1], '>= 0')])
+def test_bad_counts_rejected(bad, message):
+    with pytest.raises(ValueError, match=message):
+        load_train_counts(bad)
+
+
+def test_length_error_gives_expected_and_actual():
+    with pytest.raises(ValueError, match=r'has 2 entries .* has 3 classes'):
+        check_counts_length([1, 2], 3, 'train_counts', 'dataset_meta')
+    check_counts_length([1, 2, 3], 3, 'train_counts', 'dataset_meta')
