@@ -1,0 +1,218 @@
+"""Class descriptions from an LLM through the ``openai`` client.
+
+One chat completion per class of every level, with the paper's template and
+instruction (SKCL, Fig. 3). Any OpenAI-compatible server works (OpenAI,
+DeepSeek, vLLM, Ollama: ``base_url``). The key is read only from the
+``OPENAI_API_KEY`` environment variable and is never written anywhere.
+
+Requests run on ``concurrency`` threads; each is retried as
+:mod:`skcl_mm.semantics.llm_client` says (backoff on 429/5xx/timeouts, bad
+answers asked again, then reported). Each finished class is written to the
+output file at once (atomically, under a lock), so an interrupted run resumes
+where it stopped; a class whose entry has the same prompt hash and model is not
+asked again.
+"""
+import os
+import threading
+import warnings
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from .description_prompt import (INSTRUCTION, MAX_WORDS, TEMPLATE, ClassPrompt,
+                                 build_prompts)
+from .descriptions import (GENERATE_TOOL, new_document, read_description_file,
+                           today, write_description_file)
+from .llm_client import (PLACEHOLDER_KEY, ClassFailed, FatalLLMError,
+                         RetryPolicy, ask_class, make_client, public_url,
+                         resolve_api_key)
+
+
+class DescriptionStore:
+    """The output file, read once, then rewritten atomically per new class."""
+
+    def __init__(self, path: str, header: dict, order: Sequence[str] = ()):
+        self.path = str(path)
+        self.order = {name: i for i, name in enumerate(order)}
+        self._lock = threading.Lock()
+        if os.path.exists(self.path):
+            self.doc = read_description_file(self.path)
+        else:
+            self.doc = new_document()
+        self.doc['header'].update(header)
+
+    def is_cached(self, prompt: ClassPrompt, model: str,
+                  keep_existing: bool = False) -> bool:
+        """Whether the file already answers this prompt with this model."""
+        entry = self.doc['classes'].get(prompt.name)
+        if entry is None or keep_existing:
+            return entry is not None
+        return entry['prompt_hash'] == prompt.hash and entry['model'] == model
+
+    def put(self, name: str, entry: dict):
+        with self._lock:
+            classes = {**self.doc['classes'], name: entry}
+            # Class order of the hierarchy (coarsest first), others after.
+            ranked = sorted(classes, key=lambda n: self.order.get(n, len(self.order)))
+            self.doc['classes'] = {n: classes[n] for n in ranked}
+            write_description_file(self.path, self.doc)
+
+
+@dataclass
+class GenerationReport:
+    """What a run did: classes generated, reused from the file, failed."""
+    path: str
+    generated: List[str] = field(default_factory=list)
+    cached: List[str] = field(default_factory=list)
+    failed: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        lines = [f'{self.path}: {len(self.generated)} generated, '
+                 f'{len(self.cached)} already there, {len(self.failed)} failed.']
+        failed = list(self.failed.items())
+        lines += [f'  FAILED {name}: {why}' for name, why in failed[:50]]
+        if len(failed) > 50:
+            lines.append(f'  ... and {len(failed) - 50} more failed classes.')
+        if self.failed:
+            lines.append('  Finished classes are saved; run the same command '
+                         'again to retry only the failed ones.')
+        return '\n'.join(lines)
+
+
+def make_header(model: str, base_url: Optional[str], temperature: Optional[float],
+                classes_arg: str, out: str) -> dict:
+    """The header of a generated file: how it was made, how to remake it."""
+    from skcl_mm import __version__
+    command = [GENERATE_TOOL, f'--classes {classes_arg}', f'--out {out}',
+               f'--model {model}']
+    if base_url:
+        command.append(f'--base-url {public_url(base_url)}')
+    if temperature is not None:
+        command.append(f'--temperature {temperature}')
+    return {
+        'produced_by': f'skcl_mm {__version__} {GENERATE_TOOL}: one chat '
+                       'completion per class through the openai client '
+                       f'(server {public_url(base_url)}, model {model})',
+        'regenerate': ' '.join(command) + '  (key from OPENAI_API_KEY)',
+        'template': TEMPLATE,
+        'instruction': INSTRUCTION,
+        'rules': f'answers must be non-empty, at most {MAX_WORDS} words, name '
+                 'the class and not refuse; others are asked again',
+    }
+
+
+def _describe_plan(prompts, store, model, keep_existing):
+    """--dry-run: print every prompt and whether it would be requested."""
+    for prompt in prompts:
+        state = ('cached' if store and store.is_cached(prompt, model, keep_existing)
+                 else 'would request')
+        print(f'### {prompt.name} (level {prompt.level}, prompt {prompt.hash}, '
+              f'{state})\n{prompt.text}\n')
+
+
+def _run_one(client, prompt, model, temperature, policy, store, stop):
+    if stop.is_set():
+        raise ClassFailed('not requested: the run stopped after a fatal error')
+    try:
+        text = ask_class(client, prompt, model, temperature, policy)
+    except FatalLLMError:
+        stop.set()
+        raise
+    store.put(prompt.name, dict(level=prompt.level, text=text, model=model,
+                                temperature=temperature, date=today(),
+                                prompt_hash=prompt.hash))
+
+
+def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
+                          model: str, *, base_url: Optional[str] = None,
+                          temperature: Optional[float] = None,
+                          concurrency: int = 4,
+                          policy: Optional[RetryPolicy] = None,
+                          fine_to_level: Optional[Sequence[Sequence[int]]] = None,
+                          keep_existing: bool = False, dry_run: bool = False,
+                          progress: bool = True,
+                          classes_arg: Optional[str] = None) -> GenerationReport:
+    """Describe every class of every level into the file ``out``.
+
+    Args:
+        level_classes (list[list[str]]): Names per level, coarsest first.
+        out (str): The description file; created, or resumed when it exists.
+        model (str): The chat model name on the server.
+        base_url (str, optional): An OpenAI-compatible server's ``.../v1``.
+        temperature (float, optional): Sampling temperature (server default).
+        concurrency (int): Requests in flight at once.
+        policy (RetryPolicy, optional): Retries, backoff and timeout.
+        fine_to_level (list[list[int]], optional): Grouping of fine classes,
+            so that coarse prompts list their members (built-in by default).
+        keep_existing (bool): Reuse every entry in ``out``, even one from
+            another model or prompt; only missing classes are requested.
+        dry_run (bool): Print the prompts; no key needed, nothing requested
+            or written.
+        progress (bool): Show a tqdm progress bar.
+        classes_arg (str, optional): The ``--classes`` value recorded in the
+            header's regenerate command.
+
+    Returns:
+        GenerationReport: Check ``report.ok``; failed classes say why.
+    """
+    if concurrency < 1:
+        raise ValueError(f'concurrency must be >= 1, got {concurrency}.')
+    if not dry_run and resolve_api_key(base_url) == PLACEHOLDER_KEY:
+        warnings.warn(f'OPENAI_API_KEY is not set: sending a placeholder key to '
+                      f'{public_url(base_url)} (fine for a keyless local server).')
+    from .class_lists import builtin_name_of
+    policy = policy or RetryPolicy()
+    prompts = build_prompts(level_classes, fine_to_level)
+    classes_arg = classes_arg or builtin_name_of(level_classes) or 'CLASS_FILE'
+    header = make_header(model, base_url, temperature, classes_arg, out)
+    order = [prompt.name for prompt in prompts]
+    store = DescriptionStore(out, header, order) if (os.path.exists(out) or
+                                                     not dry_run) else None
+    if dry_run:
+        _describe_plan(prompts, store, model, keep_existing)
+        return GenerationReport(str(out))
+    report = GenerationReport(str(out))
+    todo = []
+    for prompt in prompts:
+        if store.is_cached(prompt, model, keep_existing):
+            report.cached.append(prompt.name)
+        else:
+            todo.append(prompt)
+    if todo:
+        _run_all(todo, store, report, make_client(base_url, policy), model,
+                 temperature, policy, concurrency, progress)
+    return report
+
+
+def _run_all(todo, store, report, client, model, temperature, policy,
+             concurrency, progress):
+    """Request ``todo`` on a thread pool; fill ``report`` as they finish."""
+    from tqdm import tqdm
+    stop = threading.Event()
+    bar = tqdm(total=len(todo), desc='descriptions', unit='class',
+               disable=not progress)
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        futures = {pool.submit(_run_one, client, p, model, temperature, policy,
+                               store, stop): p for p in todo}
+        try:
+            for future in as_completed(futures):
+                name = futures[future].name
+                try:
+                    future.result()
+                    report.generated.append(name)
+                except ClassFailed as err:
+                    report.failed[name] = str(err)
+                bar.update(1)
+        except BaseException:
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            bar.close()
+    rank = {p.name: i for i, p in enumerate(todo)}
+    report.generated.sort(key=rank.get)
+    report.failed = dict(sorted(report.failed.items(), key=lambda kv: rank[kv[0]]))

@@ -1,0 +1,66 @@
+"""Class names per level from built-in names and files."""
+import json
+
+import pytest
+
+from skcl_mm.datasets.hierarchies import builtin_hierarchy
+from skcl_mm.semantics.class_lists import (builtin_fine_to_level,
+                                           builtin_name_of, load_class_lists)
+
+
+@pytest.mark.parametrize('name,sizes', [('cifar10', [2, 10]),
+                                        ('cifar100', [20, 100])])
+def test_builtin_cifar(name, sizes):
+    lists = load_class_lists(name)
+    hierarchy = builtin_hierarchy(name)
+    assert [len(level) for level in lists.level_classes] == sizes
+    assert lists.level_classes == hierarchy.level_classes
+    assert lists.fine_to_level == hierarchy.fine_to_level
+    assert builtin_name_of(lists.level_classes) == name
+    assert builtin_fine_to_level(lists.level_classes) == hierarchy.fine_to_level
+
+
+def test_imagenet_is_one_level_of_mmpretrain_names():
+    from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
+    with pytest.warns(UserWarning, match="repeats the names \\['crane'\\]"):
+        lists = load_class_lists('imagenet')
+    assert lists.level_classes == [list(IMAGENET_CATEGORIES)]
+    assert lists.fine_to_level is None
+
+
+def test_json_yaml_and_text_files(tmp_path):
+    levels = [['a_group', 'b_group'], ['x', 'y', 'z']]
+    (tmp_path / 'c.json').write_text(json.dumps(levels))
+    (tmp_path / 'c.yaml').write_text('- [a_group, b_group]\n- [x, y, z]\n')
+    (tmp_path / 'c.txt').write_text('# fine classes\nx\n\n y \nz\n')
+    assert load_class_lists(str(tmp_path / 'c.json')).level_classes == levels
+    assert load_class_lists(str(tmp_path / 'c.yaml')).level_classes == levels
+    assert load_class_lists(str(tmp_path / 'c.txt')).level_classes == [['x', 'y', 'z']]
+    assert builtin_name_of(levels) is None
+
+
+def test_hierarchy_tree_file_gives_groups(tmp_path):
+    path = tmp_path / 'tree.yaml'
+    path.write_text('fruit: [apple, pear]\ntools: [saw]\n')
+    lists = load_class_lists(str(path))
+    assert lists.level_classes == [['fruit', 'tools'], ['apple', 'pear', 'saw']]
+    assert lists.fine_to_level == [[0, 0, 1], [0, 1, 2]]
+
+
+@pytest.mark.parametrize('content,message', [
+    ([['a'], []], 'level 1 is empty'),
+    ([['a', ''], ['b']], 'empty names at positions \\[1\\]'),
+    ([['a', 'b'], ['a', 'c']], "'a' is used at level 0 and level 1"),
+    ({'levels': 3}, 'must be a mapping or a list'),
+    ([], 'no levels'),
+])
+def test_bad_class_files_raise(tmp_path, content, message):
+    path = tmp_path / 'bad.json'
+    path.write_text(json.dumps(content))
+    with pytest.raises(ValueError, match=message):
+        load_class_lists(str(path))
+
+
+def test_unknown_spec_names_the_choices():
+    with pytest.raises(FileNotFoundError, match="neither a built-in set"):
+        load_class_lists('cifar1000')

@@ -1,0 +1,86 @@
+"""Write one LLM description per class of every level (SKCL, Fig. 3 prompt).
+
+    OPENAI_API_KEY=... python tools/generate_descriptions.py \\
+        --classes cifar100 --out cifar100_descriptions.json --model gpt-4o-mini
+
+    # any OpenAI-compatible server; a local one may need no key
+    python tools/generate_descriptions.py --classes classes.yaml \\
+        --out my.json --model llama3.1 --base-url http://localhost:11434/v1
+
+The key is read only from OPENAI_API_KEY. The output is written class by class:
+run the same command again after an interruption or failures and only the
+missing or failed classes are requested. Exit code 0: every class described;
+1: some classes failed (listed; the others are saved); 2: bad input.
+"""
+import argparse
+import sys
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Generate class descriptions through an OpenAI-compatible '
+        'chat API (key from the OPENAI_API_KEY environment variable).')
+    parser.add_argument('--classes', required=True,
+                        help="'cifar10', 'cifar100', 'imagenet', or a file of "
+                        'class names per level (JSON/YAML list of lists, '
+                        'coarsest first; or text, one name per line)')
+    parser.add_argument('--out', required=True, help='output JSON file; '
+                        'resumed when it exists')
+    parser.add_argument('--model', required=True, help='chat model name')
+    parser.add_argument('--base-url', default=None,
+                        help='OpenAI-compatible server, e.g. '
+                        'http://localhost:8000/v1 (without it: OpenAI)')
+    parser.add_argument('--temperature', type=float, default=None,
+                        help='sampling temperature (default: the server\'s)')
+    parser.add_argument('--concurrency', type=int, default=4,
+                        help='requests in flight at once')
+    parser.add_argument('--max-retries', type=int, default=6,
+                        help='retries per request on 429, 5xx, timeouts')
+    parser.add_argument('--answer-attempts', type=int, default=3,
+                        help='answers asked per class before reporting it')
+    parser.add_argument('--backoff-base', type=float, default=1.0,
+                        help='first retry delay in seconds (doubles each time)')
+    parser.add_argument('--timeout', type=float, default=120.0,
+                        help='seconds per request')
+    parser.add_argument('--keep-existing', action='store_true',
+                        help='reuse every class already in --out, even from '
+                        'another model or prompt; request only missing ones')
+    parser.add_argument('--dry-run', action='store_true',
+                        help='print the prompts; make no request, write nothing')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='no progress bar')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from skcl_mm.semantics.class_lists import load_class_lists
+    from skcl_mm.semantics.description_generator import generate_descriptions
+    from skcl_mm.semantics.descriptions import DescriptionFileError
+    from skcl_mm.semantics.llm_client import (MissingAPIKeyError, RetryPolicy,
+                                              resolve_api_key)
+    try:
+        if not args.dry_run:
+            resolve_api_key(args.base_url)
+        lists = load_class_lists(args.classes)
+        policy = RetryPolicy(max_retries=args.max_retries,
+                             answer_attempts=args.answer_attempts,
+                             backoff_base=args.backoff_base, timeout=args.timeout)
+        report = generate_descriptions(
+            lists.level_classes, args.out, args.model, base_url=args.base_url,
+            temperature=args.temperature, concurrency=args.concurrency,
+            policy=policy, fine_to_level=lists.fine_to_level,
+            keep_existing=args.keep_existing, dry_run=args.dry_run,
+            progress=not args.no_progress, classes_arg=args.classes)
+    except (MissingAPIKeyError, DescriptionFileError, FileNotFoundError,
+            ValueError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 2
+    if args.dry_run:
+        return 0
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
