@@ -1,0 +1,254 @@
+"""SKCLHead: per-level classifiers, projection/prototype MLPs, semantic graph."""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch import Tensor
+
+from mmpretrain.models.heads import ClsHead
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+from ..losses import LogitAdjustedCrossEntropyLoss, SKCLLoss
+from .level_classifier import build_level_classifier
+from .mlp import mlp_bn
+
+# Coarse CE weight: half of the fine weight (see docs/loss.md, "Weights").
+COARSE_CE_WEIGHT, FINE_CE_WEIGHT = 1.0, 2.0
+
+
+@MODELS.register_module()
+class SKCLHead(ClsHead):
+    """SKCL head: ``lambda * L_SKCL + sum_l w_l * LA-CE_l``.
+
+    Training input is ``(V*B, D)`` view-major features: view 0 feeds the
+    classifiers, views 1.. the contrastive loss (with V = 1 the one view feeds
+    both). Prediction: one view, finest-level scores, no prior added.
+
+    Args:
+        in_channels (int): feature width D of the neck.
+        level_num_classes (Sequence[int]): classes per level, coarsest first
+            (``[20, 100]`` for CIFAR-100, ``[100]`` for one level).
+        cosine_classifier (bool): cosine classifiers with ``cosine_scale``
+            instead of plain linear ones. Defaults to False.
+        cosine_scale (float): Defaults to 30.0.
+        mlp_hidden_channels (int): hidden width of the projection and
+            prototype MLPs. Defaults to 512.
+        feat_channels (int): contrastive feature width d. Defaults to 128.
+        loss (dict): the per-level CE, a ``LogitAdjustedCrossEntropyLoss``
+            (``tau=0`` for plain CE). Defaults to ``tau=1.0``.
+        level_loss_weights (Sequence[float], optional): w_l, coarsest first.
+            Defaults to 2.0 for the finest level, 1.0 for coarser ones.
+        contrastive_loss (dict, optional): an ``SKCLLoss`` config; its
+            ``loss_weight`` is lambda. ``None`` or ``loss_weight=0`` drops the
+            contrastive branch (LA / CE baseline).
+        topk (int | tuple): passed to ``ClsHead``.
+        init_cfg (dict, optional): passed to ``ClsHead``.
+    """
+
+    def __init__(self, in_channels: int, level_num_classes: Sequence[int],
+                 cosine_classifier: bool = False, cosine_scale: float = 30.0,
+                 mlp_hidden_channels: int = 512, feat_channels: int = 128,
+                 loss: dict = dict(type='LogitAdjustedCrossEntropyLoss',
+                                   tau=1.0),
+                 level_loss_weights: Optional[Sequence[float]] = None,
+                 contrastive_loss: Optional[dict] = dict(type='SKCLLoss'),
+                 topk=(1, ), init_cfg: Optional[dict] = None):
+        super().__init__(loss=loss, topk=topk, init_cfg=init_cfg)
+        if not isinstance(self.loss_module, LogitAdjustedCrossEntropyLoss):
+            raise TypeError('SKCLHead needs loss=dict(type="LogitAdjusted'
+                            'CrossEntropyLoss", tau=...) (tau=0: plain CE), got '
+                            f'{type(self.loss_module).__name__}.')
+        self.level_num_classes = [int(n) for n in level_num_classes]
+        num_levels = len(self.level_num_classes)
+        if num_levels == 0 or min(self.level_num_classes) < 1:
+            raise ValueError('level_num_classes must list >= 1 class per level, '
+                             f'coarsest first, got {level_num_classes}.')
+        self.level_loss_weights = self._resolve_weights(level_loss_weights)
+        self.classifiers = nn.ModuleList(
+            build_level_classifier(in_channels, n, cosine_classifier,
+                                   cosine_scale)
+            for n in self.level_num_classes)
+        self.contrastive = self._build_contrastive(contrastive_loss)
+        if self.contrastive is not None:
+            self.projector = mlp_bn(in_channels, mlp_hidden_channels,
+                                    feat_channels)
+            self.proto_mlp = mlp_bn(in_channels, mlp_hidden_channels,
+                                    feat_channels)
+        self.register_buffer(
+            'semantic_neighbours',
+            torch.full((self.num_fine, self.num_neighbours), -1,
+                       dtype=torch.long))
+        for level, num in enumerate(self.level_num_classes):
+            self.register_buffer(f'log_prior_level{level}',
+                                 torch.full((num, ), float('nan')))
+
+    def _resolve_weights(self, weights) -> List[float]:
+        num_levels = len(self.level_num_classes)
+        if weights is None:
+            return [COARSE_CE_WEIGHT] * (num_levels - 1) + [FINE_CE_WEIGHT]
+        if len(weights) != num_levels:
+            raise ValueError(f'level_loss_weights needs {num_levels} values '
+                             f'(coarsest first), got {list(weights)}.')
+        return [float(w) for w in weights]
+
+    def _build_contrastive(self, cfg: Optional[dict]) -> Optional[SKCLLoss]:
+        if cfg is None:
+            return None
+        module = MODELS.build(dict(cfg, level_num_classes=self.level_num_classes))
+        if not isinstance(module, SKCLLoss):
+            raise TypeError('contrastive_loss must build an SKCLLoss, got '
+                            f'{type(module).__name__}.')
+        return None if module.loss_weight == 0 else module
+
+    @property
+    def num_fine(self) -> int:
+        """Number of finest-level classes (= fine node ids 0..n_fine-1)."""
+        return self.level_num_classes[-1]
+
+    @property
+    def num_nodes(self) -> int:
+        """Number of graph nodes (classes of all levels)."""
+        return sum(self.level_num_classes)
+
+    @property
+    def graph_mode(self) -> Optional[str]:
+        """Neighbour candidates the SemanticGraphHook must use (None: no graph)."""
+        return None if self.contrastive is None else self.contrastive.mode
+
+    @property
+    def num_neighbours(self) -> int:
+        """K, already clamped to the candidate set (0 when no graph is needed)."""
+        return 0 if self.contrastive is None else self.contrastive.num_neighbours
+
+    @property
+    def has_semantic_graph(self) -> bool:
+        """Whether every entry of the neighbour table holds a node id."""
+        return bool((self.semantic_neighbours >= 0).all())
+
+    @property
+    def has_class_counts(self) -> bool:
+        """Whether ``set_class_counts`` has filled every level's log prior."""
+        return not any(
+            torch.isnan(self._log_prior(level)).any()
+            for level in range(len(self.level_num_classes)))
+
+    def _log_prior(self, level: int) -> Tensor:
+        return getattr(self, f'log_prior_level{level}')
+
+    def set_semantic_graph(self, neighbours: Tensor) -> None:
+        """Store the Top-K table I_y (called by SemanticGraphHook).
+
+        Args:
+            neighbours (Tensor): (n_fine, K) node ids, K = ``num_neighbours``,
+                row y must not contain y.
+        """
+        table = torch.as_tensor(neighbours).long()
+        expected = (self.num_fine, self.num_neighbours)
+        if tuple(table.shape) != expected:
+            raise ValueError(f'set_semantic_graph expects {expected} '
+                             f'(n_fine, K), got {tuple(table.shape)}; build the '
+                             'graph with head.num_neighbours / head.graph_mode.')
+        if table.numel() and (table.min() < 0 or table.max() >= self.num_nodes):
+            raise ValueError(f'neighbour node ids must be in [0, {self.num_nodes})'
+                             f', got [{int(table.min())}, {int(table.max())}].')
+        own = torch.arange(self.num_fine)[:, None]
+        if (table.cpu() == own).any():
+            raise ValueError('a class cannot be its own neighbour (I_y excludes y).')
+        self.semantic_neighbours.copy_(table)
+
+    def set_class_counts(self, level_counts: Sequence[Sequence[int]]) -> None:
+        """Store log priors ``log(n_c / sum n)`` per level (called by TrainCountsHook).
+
+        A class with zero training images counts as one (finite logit).
+
+        Args:
+            level_counts (Sequence[Sequence[int]]): training images per class,
+                one list per level, coarsest first (dataset ``level_counts``).
+        """
+        if len(level_counts) != len(self.level_num_classes):
+            raise ValueError(f'set_class_counts expects {len(self.level_num_classes)}'
+                             f' levels (coarsest first), got {len(level_counts)}.')
+        for level, counts in enumerate(level_counts):
+            counts = torch.as_tensor(counts, dtype=torch.float64)
+            if counts.shape != (self.level_num_classes[level], ):
+                raise ValueError(
+                    f'level {level}: expected {self.level_num_classes[level]} '
+                    f'counts, got {tuple(counts.shape)}; level_num_classes='
+                    f'{self.level_num_classes} must match the dataset.')
+            if (counts < 0).any():
+                raise ValueError(f'level {level}: counts must be >= 0.')
+            counts = counts.clamp_min(1)
+            self._log_prior(level).copy_((counts / counts.sum()).log())
+
+    def prototypes(self) -> Tensor:
+        """(n_nodes, d) normalised prototypes: fine level first, then coarser.
+
+        Not detached: the gradient reaches the classifier weights.
+        """
+        weights = [clf.weight for clf in reversed(self.classifiers)]
+        return F.normalize(self.proto_mlp(torch.cat(weights)), dim=1)
+
+    def forward(self, feats: Tuple[Tensor]) -> Tensor:
+        """(B, D) features (last of ``feats``) -> (B, n_fine) fine scores."""
+        return self.classifiers[-1](self.pre_logits(feats))
+
+    def loss(self, feats: Tuple[Tensor], data_samples: List[DataSample],
+             **kwargs) -> Dict[str, Tensor]:
+        """Losses for ``(V*B, D)`` view-major features and B data samples.
+
+        Returns:
+            dict[str, Tensor]: ``loss_ce_level{l}`` (l = 0 coarsest) and the
+            contrastive terms of :class:`SKCLLoss`, each already weighted.
+        """
+        x = self.pre_logits(feats)
+        batch = len(data_samples)
+        views = x.shape[0] // batch
+        if views * batch != x.shape[0]:
+            raise ValueError(f'{x.shape[0]} feature rows are not a multiple of '
+                             f'the {batch} data samples (expected V*B rows).')
+        targets = self._level_targets(data_samples, x.device)
+        losses = self._ce_losses(x[:batch], targets)
+        if self.contrastive is not None:
+            contrast = x[batch:] if views > 1 else x
+            labels = targets[:, -1].repeat(max(views - 1, 1))
+            losses.update(self._contrastive_losses(contrast, labels))
+        return losses
+
+    def _level_targets(self, data_samples, device) -> Tensor:
+        """(B, n_levels) labels, coarsest first, from ``gt_level_labels``."""
+        num_levels = len(self.level_num_classes)
+        if num_levels == 1 and 'gt_level_labels' not in data_samples[0]:
+            labels = [s.gt_label.view(1) for s in data_samples]
+        else:
+            labels = [s.gt_level_labels.view(-1) for s in data_samples]
+        targets = torch.stack(labels).to(device)
+        if targets.shape[1] != num_levels:
+            raise ValueError(f'gt_level_labels has {targets.shape[1]} levels, '
+                             f'level_num_classes has {num_levels}.')
+        return targets
+
+    def _ce_losses(self, x: Tensor, targets: Tensor) -> Dict[str, Tensor]:
+        """Weighted logit-adjusted CE of view 0, one entry per level."""
+        if self.loss_module.tau != 0 and not self.has_class_counts:
+            raise RuntimeError('SKCLHead: logit adjustment needs the training '
+                               'class counts; add TrainCountsHook to '
+                               'custom_hooks (or call head.set_class_counts).')
+        losses = {}
+        for level, classifier in enumerate(self.classifiers):
+            loss = self.loss_module(classifier(x), targets[:, level],
+                                    log_prior=self._log_prior(level),
+                                    avg_factor=x.shape[0])
+            losses[f'loss_ce_level{level}'] = \
+                self.level_loss_weights[level] * loss
+        return losses
+
+    def _contrastive_losses(self, x: Tensor, labels: Tensor) -> Dict[str, Tensor]:
+        """Weighted SKCL (or BCL) terms of the contrastive views."""
+        if not self.has_semantic_graph:
+            raise RuntimeError('SKCLHead: the semantic graph is not set; add '
+                               'SemanticGraphHook to custom_hooks (or call '
+                               'head.set_semantic_graph) before training.')
+        features = F.normalize(self.projector(x), dim=1)
+        return self.contrastive(features, labels, self.prototypes(),
+                                self.semantic_neighbours)

@@ -1,0 +1,82 @@
+"""Logit-adjusted cross-entropy (Menon et al., ICLR 2021): LA baseline, SKCL's CE."""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch import Tensor
+
+from mmpretrain.registry import MODELS
+
+
+def logit_adjusted_ce(cls_score: Tensor, label: Tensor,
+                      log_prior: Optional[Tensor] = None, tau: float = 1.0,
+                      weight: Optional[Tensor] = None,
+                      avg_factor: Optional[float] = None,
+                      reduction: str = 'mean') -> Tensor:
+    """``CE(softmax(logits + tau * log prior), y)``.
+
+    Args:
+        cls_score (Tensor): (B, C) logits.
+        label (Tensor): (B,) integer class ids.
+        log_prior (Tensor, optional): (C,) log of the training class
+            frequencies. ``None`` or ``tau == 0`` gives the plain CE.
+        tau (float): adjustment strength. Defaults to 1.0.
+        weight (Tensor, optional): (B,) per-sample weights.
+        avg_factor (float, optional): divisor of the sum for ``'mean'``;
+            defaults to B.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``.
+
+    Returns:
+        Tensor: the loss, (B,) for ``'none'`` else scalar.
+    """
+    if log_prior is not None and tau != 0:
+        if log_prior.shape != cls_score.shape[1:]:
+            raise ValueError(f'log_prior must be ({cls_score.shape[1]},), '
+                             f'got {tuple(log_prior.shape)}.')
+        cls_score = cls_score + tau * log_prior.to(cls_score.dtype)
+    loss = F.cross_entropy(cls_score, label, reduction='none')
+    if weight is not None:
+        loss = loss * weight.to(loss.dtype)
+    if reduction == 'none':
+        return loss
+    if reduction == 'sum':
+        return loss.sum()
+    divisor = loss.shape[0] if avg_factor is None else avg_factor
+    return loss.sum() / divisor
+
+
+@MODELS.register_module()
+class LogitAdjustedCrossEntropyLoss(nn.Module):
+    """Registered wrapper of :func:`logit_adjusted_ce`.
+
+    The log prior is passed per call (the head holds one per hierarchy level).
+
+    Args:
+        tau (float): adjustment strength; 0 gives the plain CE. Defaults to 1.0.
+        loss_weight (float): multiplier. Defaults to 1.0.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Defaults to
+            ``'mean'``.
+    """
+
+    def __init__(self, tau: float = 1.0, loss_weight: float = 1.0,
+                 reduction: str = 'mean'):
+        super().__init__()
+        if reduction not in ('none', 'mean', 'sum'):
+            raise ValueError('reduction must be "none", "mean" or "sum", got '
+                             f'{reduction!r}.')
+        self.tau = tau
+        self.loss_weight = loss_weight
+        self.reduction = reduction
+
+    def forward(self, cls_score: Tensor, label: Tensor,
+                log_prior: Optional[Tensor] = None,
+                weight: Optional[Tensor] = None,
+                avg_factor: Optional[float] = None,
+                reduction_override: Optional[str] = None) -> Tensor:
+        """Weighted loss; shapes as in :func:`logit_adjusted_ce`."""
+        reduction = reduction_override or self.reduction
+        with torch.autocast(device_type=cls_score.device.type, enabled=False):
+            loss = logit_adjusted_ce(cls_score.float(), label, log_prior,
+                                     self.tau, weight, avg_factor, reduction)
+        return self.loss_weight * loss

@@ -1,0 +1,207 @@
+"""Tests of skcl_mm/models/heads/skcl_head.py."""
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.optim import OptimWrapper
+
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+from skcl_mm.models.heads import SKCLHead
+
+LEVELS = [2, 6]  # coarsest first
+FINE_TO_COARSE = [0, 0, 0, 1, 1, 1]
+COUNTS = [[60, 9], [30, 20, 10, 5, 3, 1]]
+GRAPH = torch.tensor([[6, 1], [0, 7], [3, 1], [7, 4], [3, 5], [4, 6]])
+
+
+def samples(fine_labels):
+    out = []
+    for y in fine_labels:
+        sample = DataSample().set_gt_label(y)
+        sample.set_field(torch.tensor([FINE_TO_COARSE[y], y]), 'gt_level_labels')
+        out.append(sample)
+    return out
+
+
+def build_head(**kwargs):
+    cfg = dict(type='SKCLHead', in_channels=8, level_num_classes=LEVELS,
+               mlp_hidden_channels=16, feat_channels=4)
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def ready_head(**kwargs):
+    head = build_head(**kwargs)
+    head.set_class_counts(COUNTS)
+    if head.num_neighbours:
+        head.set_semantic_graph(GRAPH[:, :head.num_neighbours])
+    return head
+
+
+def feats(views, batch=4, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    return (torch.randn(views * batch, 8, generator=gen), )
+
+
+def test_defaults_and_state():
+    head = SKCLHead(in_channels=64, level_num_classes=[20, 100])
+    assert head.level_loss_weights == [1.0, 2.0]
+    assert head.contrastive.loss_weight == 0.6
+    assert head.contrastive.temperature == 0.1
+    assert head.contrastive.proto_temperature == 0.2
+    assert (head.graph_mode, head.num_neighbours, head.num_nodes) == ('both', 2, 120)
+    assert [m.__class__.__name__ for m in head.projector] == [
+        'Linear', 'BatchNorm1d', 'ReLU', 'Linear']
+    assert head.projector[0].out_features == 512
+    assert head.projector[3].out_features == 128
+    assert head.proto_mlp[0].in_features == 64
+    assert head.semantic_neighbours.shape == (100, 2)
+    assert not head.has_semantic_graph and not head.has_class_counts
+
+
+def test_set_class_counts_stores_log_priors():
+    head = ready_head()
+    assert head.has_class_counts
+    fine = torch.tensor(COUNTS[1], dtype=torch.float)
+    assert torch.allclose(head.log_prior_level1, (fine / fine.sum()).log())
+    assert torch.allclose(head.log_prior_level0.exp().sum(), torch.tensor(1.))
+    with pytest.raises(ValueError, match='expects 2 levels'):
+        head.set_class_counts([COUNTS[1]])
+    with pytest.raises(ValueError, match='level 1: expected 6 counts, got'):
+        head.set_class_counts([COUNTS[0], COUNTS[1][:5]])
+
+
+def test_semantic_graph_is_checked_and_saved_in_state_dict():
+    head = ready_head()
+    assert head.has_semantic_graph
+    with pytest.raises(ValueError, match=r'expects \(6, 2\)'):
+        head.set_semantic_graph(torch.zeros(6, 3, dtype=torch.long))
+    with pytest.raises(ValueError, match='own neighbour'):
+        head.set_semantic_graph(torch.tensor([[0, 1]] * 6))
+    with pytest.raises(ValueError, match=r'in \[0, 8\)'):
+        head.set_semantic_graph(torch.full((6, 2), 8))
+    fresh = ready_head()
+    fresh.semantic_neighbours.fill_(-1)
+    assert not fresh.has_semantic_graph
+    fresh.load_state_dict(head.state_dict())
+    assert fresh.has_semantic_graph
+    assert torch.equal(fresh.semantic_neighbours, head.semantic_neighbours)
+
+
+def test_training_without_graph_or_counts_names_the_hook():
+    head = MODELS.build(dict(type='SKCLHead', in_channels=8, level_num_classes=LEVELS))
+    with pytest.raises(RuntimeError, match='TrainCountsHook'):
+        head.loss(feats(3), samples([0, 1, 2, 3]))
+    head.set_class_counts(COUNTS)
+    with pytest.raises(RuntimeError, match='SemanticGraphHook'):
+        head.loss(feats(3), samples([0, 1, 2, 3]))
+
+
+@pytest.mark.parametrize('views', [1, 3])
+def test_loss_keys_sum_and_view_routing(views):
+    head = ready_head()
+    x = feats(views)
+    losses = head.loss(x, samples([0, 3, 3, 5]))
+    assert set(losses) == {'loss_ce_level0', 'loss_ce_level1',
+                           'loss_skcl_proto', 'loss_skcl_sample'}
+    assert all(torch.isfinite(v) for v in losses.values())
+    # CE uses view 0 only, with the prior added, weighted by w_fine = 2
+    logits = head.classifiers[1](x[0][:4]) + head.log_prior_level1
+    expected = 2.0 * F.cross_entropy(logits, torch.tensor([0, 3, 3, 5]))
+    assert torch.allclose(losses['loss_ce_level1'], expected)
+
+
+def test_gradient_reaches_classifiers_through_prototypes():
+    head = ready_head(level_loss_weights=[0.0, 0.0])
+    losses = head.loss(feats(3), samples([0, 1, 1, 4]))
+    sum(losses.values()).backward()
+    for classifier in head.classifiers:
+        assert classifier.weight.grad.abs().sum() > 0
+        assert classifier.bias.grad is None or (classifier.bias.grad == 0).all()
+
+
+def test_baselines_from_the_same_head():
+    bcl = build_head(level_num_classes=[6],
+                     contrastive_loss=dict(type='SKCLLoss', mode='bcl'))
+    bcl.set_class_counts([COUNTS[1]])
+    assert bcl.has_semantic_graph and bcl.num_neighbours == 0
+    single = [DataSample().set_gt_label(y) for y in [0, 2, 2, 5]]
+    assert set(bcl.loss(feats(3), single)) == {'loss_ce_level0', 'loss_bcl'}
+    plain = build_head(contrastive_loss=dict(type='SKCLLoss', loss_weight=0),
+                       loss=dict(type='LogitAdjustedCrossEntropyLoss', tau=0))
+    assert plain.graph_mode is None and not hasattr(plain, 'projector')
+    assert set(plain.loss(feats(1), samples([0, 1, 2, 3]))) == {
+        'loss_ce_level0', 'loss_ce_level1'}
+
+
+def test_construction_errors():
+    with pytest.raises(ValueError, match='needs 2 values'):
+        SKCLHead(8, LEVELS, level_loss_weights=[1.0])
+    with pytest.raises(TypeError, match='LogitAdjustedCrossEntropyLoss'):
+        SKCLHead(8, LEVELS, loss=dict(type='CrossEntropyLoss'))
+    with pytest.raises(ValueError, match='coarsest first'):
+        SKCLHead(8, [])
+    with pytest.warns(UserWarning, match='candidates'):
+        head = SKCLHead(8, [6], contrastive_loss=dict(type='SKCLLoss', mode='C-F'))
+    assert head.num_neighbours == 0 and head.has_semantic_graph
+    head = ready_head()
+    with pytest.raises(ValueError, match='not a multiple'):
+        head.loss((torch.randn(7, 8), ), samples([0, 1]))
+    with pytest.raises(ValueError, match='gt_level_labels has 2 levels'):
+        SKCLHead(8, [2, 3, 6]).loss(feats(1), samples([0, 1, 2, 3]))
+
+
+def test_cosine_classifier_and_predict_without_prior():
+    head = ready_head(cosine_classifier=True, cosine_scale=10.0)
+    x = feats(1)
+    logits = head(x)
+    assert logits.shape == (4, 6) and logits.abs().max() <= 10.0 + 1e-5
+    head.eval()
+    preds = head.predict(x)
+    assert torch.allclose(preds[0].pred_score, logits[0].softmax(0))
+
+
+# stock mmpretrain ResNet-18 (narrow) and skcl_mm's CifarResNet-32 (64-d)
+BACKBONES = {
+    'ResNet18': (dict(type='ResNet', depth=18, stem_channels=16,
+                      base_channels=16), 128),
+    'CifarResNet32': (dict(type='CifarResNet', depth=32), 64),
+}
+
+
+def classifier_cfg(backbone, channels):
+    return dict(
+        type='ImageClassifier',
+        data_preprocessor=dict(type='ClsDataPreprocessor', mean=[128.] * 3,
+                               std=[64.] * 3),
+        backbone=backbone,
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='SKCLHead', in_channels=channels,
+                  level_num_classes=LEVELS, mlp_hidden_channels=32,
+                  feat_channels=16))
+
+
+@pytest.mark.parametrize('backbone', list(BACKBONES))
+def test_image_classifier_three_views_train_step_and_predict(backbone):
+    torch.manual_seed(0)
+    model = MODELS.build(classifier_cfg(*BACKBONES[backbone]))
+    model.head.set_class_counts(COUNTS)
+    model.head.set_semantic_graph(GRAPH)
+    batch = 4
+    images = torch.randint(0, 256, (3 * batch, 3, 32, 32)).float()  # view-major
+    data = dict(inputs=images, data_samples=samples([0, 2, 3, 3]))
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    first = next(model.backbone.parameters())
+    before = first.detach().clone()
+    log_vars = model.train_step(data, optim)
+    assert {'loss', 'loss_ce_level0', 'loss_ce_level1', 'loss_skcl_proto',
+            'loss_skcl_sample'} <= set(log_vars)
+    parts = sum(v for k, v in log_vars.items() if k.startswith('loss_'))
+    assert torch.isclose(log_vars['loss'], parts)
+    assert not torch.equal(before, first)
+    model.eval()
+    with torch.no_grad():
+        preds = model(images[:batch], samples([0, 2, 3, 3]), mode='predict')
+        scores = model(images[:batch], mode='tensor')
+    assert len(preds) == batch and preds[0].pred_score.shape == (6, )
+    assert torch.allclose(preds[1].pred_score, scores[1].softmax(0))
