@@ -32,7 +32,7 @@ setup(
     packages=find_packages(include=['skcl_mm', 'skcl_mm.*']),
     include_package_data=True,
     package_data={'skcl_mm': ['semantics/description_sets/*.json',
-                              'datasets/hierarchies/*.json']},
+                              'datasets/hierarchy_files/*.yaml']},
     install_requires=[
         # torch and torchvision must be a matched pair (DESIGN.md).
         'torch==2.14.1',

@@ -4,9 +4,10 @@ from .hierarchies import (Hierarchy, builtin_hierarchy, builtin_level_classes,
                           load_hierarchy)
 from .long_tail_hierarchy import (LongTailHierarchyDataset, long_tail_counts,
                                   split_many_medium_few)
+from .sklearn_digits import SklearnDigits
 
 __all__ = [
-    'LongTailHierarchyDataset', 'Hierarchy', 'builtin_hierarchy',
+    'LongTailHierarchyDataset', 'SklearnDigits', 'Hierarchy', 'builtin_hierarchy',
     'builtin_level_classes', 'load_hierarchy', 'long_tail_counts',
     'split_many_medium_few'
 ]

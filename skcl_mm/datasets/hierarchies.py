@@ -17,8 +17,13 @@ are fine class names::
 
 A plain list of names is a one-level hierarchy. Optionally the file holds
 ``{"levels": [...names of the levels...], "tree": <the tree>}``.
+
+Shipped hierarchies: ``'cifar100'`` and ``'cifar10'`` (built in) and the files
+of ``hierarchy_files/`` by name (``'digits'``: scikit-learn's digits grouped by
+stroke shape).
 """
 import json
+import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
@@ -109,11 +114,29 @@ def builtin_hierarchy(name: str) -> Hierarchy:
                      level_names=['superclass', 'class'])
 
 
+SHIPPED_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'hierarchy_files')
+
+
+def shipped_hierarchy_names() -> List[str]:
+    """Names usable as ``hierarchy=``: built-in ones and shipped files."""
+    files = [osp.splitext(f)[0] for f in os.listdir(SHIPPED_DIR)
+             if f.endswith(('.yaml', '.yml', '.json'))] if osp.isdir(SHIPPED_DIR) else []
+    return sorted(set(_BUILTIN) | set(files))
+
+
+def _shipped_file(name: str) -> Optional[str]:
+    for ext in ('.yaml', '.yml', '.json'):
+        path = osp.join(SHIPPED_DIR, name + ext)
+        if osp.isfile(path):
+            return path
+    return None
+
+
 def _read_tree(path: str):
     if not osp.isfile(path):
         raise FileNotFoundError(
             f'Hierarchy file {path!r} does not exist. Give a JSON or YAML '
-            "file, or one of the built-in names 'cifar100', 'cifar10'.")
+            f'file, or one of the shipped names {shipped_hierarchy_names()}.')
     with open(path) as f:
         if path.endswith(('.yaml', '.yml')):
             import yaml
@@ -204,8 +227,9 @@ def load_hierarchy(hierarchy, classes: Sequence[str]) -> Hierarchy:
     """Resolve ``hierarchy`` (None, a built-in name or a file) for ``classes``.
 
     Args:
-        hierarchy (str | None): ``None`` (one level), ``'cifar100'``,
-            ``'cifar10'`` or the path of a JSON/YAML tree.
+        hierarchy (str | None): ``None`` (one level), a shipped name
+            (``'cifar100'``, ``'cifar10'``, ``'digits'``) or the path of a
+            JSON/YAML tree.
         classes (Sequence[str]): The dataset's fine class names, in label order.
     """
     classes = list(classes)
@@ -224,6 +248,7 @@ def load_hierarchy(hierarchy, classes: Sequence[str]) -> Hierarchy:
         aligned.level_classes[0] = list(builtin.level_classes[0])
         aligned.fine_to_level[0] = [remap[i] for i in aligned.fine_to_level[0]]
         return aligned
-    tree, level_names = _read_tree(str(hierarchy))
+    path = _shipped_file(str(hierarchy)) or str(hierarchy)
+    tree, level_names = _read_tree(path)
     return hierarchy_from_tree(tree, classes, level_names,
                                source=f'Hierarchy file {hierarchy!r}')

@@ -41,8 +41,10 @@ class LongTailHierarchyDataset:
     The wrapped dataset is taken as given (a balanced test set, or an
     ImageNet-LT style annotation list it reads itself), or made long-tailed by
     the exponential profile: class ``c`` keeps ``n_c`` images (see
-    :func:`long_tail_counts`), chosen per class by a local generator seeded
-    with ``seed``, so every rank and every run gets the identical subset.
+    :func:`long_tail_counts`; ``n_max`` is the smallest class size of the
+    wrapped data, the per-class size of a balanced set), chosen per class by a
+    local generator seeded with ``seed``, so every rank and every run gets the
+    identical subset.
 
     Every sample gets ``gt_level_labels`` (LongTensor ``(n_levels,)``, coarsest
     level first, the last entry equals ``gt_label``), both in the data info the
@@ -158,7 +160,9 @@ class LongTailHierarchyDataset:
 
     def _long_tail_indices(self, labels: np.ndarray, num_classes: int) -> np.ndarray:
         per_class = [np.flatnonzero(labels == c) for c in range(num_classes)]
-        n_max = max(len(idx) for idx in per_class)
+        # The head of the profile is the smallest class size, so every class
+        # can fill its quota (on a balanced set: the per-class size).
+        n_max = min(len(idx) for idx in per_class)
         targets = long_tail_counts(n_max, num_classes, self.imbalance_factor)
         empty = [self.hierarchy.fine_classes[c] for c, n in enumerate(targets) if n == 0]
         if empty:
@@ -167,13 +171,7 @@ class LongTailHierarchyDataset:
                 f'classes with 0 images (n_max={n_max}), e.g. {empty[:5]}. Use '
                 f'an imbalance factor of at most {n_max}.')
         rng = np.random.default_rng(self.seed)  # local: same subset on every rank
-        keep = []
-        for c, idx in enumerate(per_class):
-            if len(idx) < targets[c]:
-                MMLogger.get_current_instance().warning(
-                    f'Class {self.hierarchy.fine_classes[c]!r} has {len(idx)} '
-                    f'images, fewer than the {targets[c]} of the profile; all kept.')
-            keep.append(rng.permutation(idx)[:targets[c]])
+        keep = [rng.permutation(idx)[:n] for idx, n in zip(per_class, targets)]
         return np.sort(np.concatenate(keep))
 
     def _check_counts(self, class_counts: List[int]):

@@ -68,5 +68,14 @@ def test_builtin_names_must_match_dataset():
 
 
 def test_unknown_hierarchy_file():
-    with pytest.raises(FileNotFoundError, match='built-in names'):
+    with pytest.raises(FileNotFoundError, match="shipped names \\['cifar10', 'cifar100', 'digits'\\]"):
         load_hierarchy('nonexistent.json', ['a'])
+
+
+def test_shipped_digits_hierarchy_by_name():
+    from skcl_mm.datasets.sklearn_digits import DIGIT_NAMES
+    h = load_hierarchy('digits', DIGIT_NAMES)
+    assert h.level_names == ['stroke_shape', 'digit']
+    coarse = h.level_classes[0]
+    assert coarse[h.fine_to_level[0][DIGIT_NAMES.index('eight')]] == 'closed_loop_digits'
+    assert coarse[h.fine_to_level[0][DIGIT_NAMES.index('seven')]] == 'straight_stroke_digits'

@@ -28,6 +28,7 @@ def test_train_two_iterations(trained):
     work_dir, log = trained
     assert osp.isfile(osp.join(work_dir, 'iter_2.pth'))
     assert 'Iter(train) [2/2]' in log
+    assert 'long_tail/many' in log and 'long_tail/few' in log
     assert 'Effective batch size: 1 process(es) x 8 per process = 8' in log
     # LongTailHierarchyDataset(CIFAR10, IF 4): 20 -> 5 images per class.
     assert '105 images, 10 classes, 2 level(s) [2, 10], max/min per class 20/5' in log
@@ -55,9 +56,13 @@ def test_test_tool_prints_metrics(trained, env, tmp_path):
     proc = run_tool(['tools/test.py', CONFIG, osp.join(trained[0], 'iter_2.pth'),
                      '--work-dir', str(tmp_path), '--out', str(out),
                      '--out-item', 'metrics'], env)
-    assert 'accuracy/top1' in proc.stdout + proc.stderr
+    log = proc.stdout + proc.stderr
+    assert 'long_tail/top1' in log
     metrics = json.loads(out.read_text())
-    assert 0 <= metrics['accuracy/top1'] <= 100
+    # Training counts come from the train set (20 -> 5 per class, IF 4):
+    # many (> 15) 2 classes, medium 4, few (< 8) 4.
+    for key in ('top1', 'many', 'medium', 'few'):
+        assert 0 <= metrics[f'long_tail/{key}'] <= 100
 
 
 def test_test_tool_missing_checkpoint(env, tmp_path):

@@ -30,7 +30,8 @@ val_dataloader = dict(
         type='LongTailHierarchyDataset', hierarchy='cifar10',
         dataset=dict(type='CIFAR10Fixture', data_root=data_root, split='test',
                      pipeline=[dict(type='PackInputs')])))
-val_evaluator = dict(type='Accuracy', topk=(1, ))
+val_evaluator = dict(type='LongTailAccuracy', many_thr=15, few_thr=8)
+custom_hooks = [dict(type='TrainCountsHook')]
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 
