@@ -28,9 +28,11 @@ from typing import Dict, List, Optional, Sequence
 from .description_prompt import build_prompts, validate_answer
 
 FORMAT_VERSION = 1
-SHIPPED_SETS = ('cifar10', 'cifar100', 'imagenet')
+SHIPPED_SETS = ('cifar10', 'cifar100', 'digits', 'imagenet')
 SETS_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'description_sets')
 GENERATE_TOOL = 'python tools/generate_descriptions.py'
+_UMASK = os.umask(0)  # read once, at import (setting it is process-wide)
+os.umask(_UMASK)
 _DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 _ENTRY_TYPES = {'level': int, 'text': str, 'model': str, 'date': str,
                 'prompt_hash': str}
@@ -153,6 +155,7 @@ def write_description_file(path: str, doc: dict):
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=osp.basename(path) + '.',
                                suffix='.tmp')
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600
         with os.fdopen(fd, 'w', encoding='utf-8') as f:
             json.dump(doc, f, indent=2, ensure_ascii=False)
             f.write('\n')
@@ -176,7 +179,8 @@ def load_descriptions(name_or_path: str) -> Dict[str, str]:
     """Class name -> description text, for every class of every level.
 
     Args:
-        name_or_path (str): A shipped set ('cifar10', 'cifar100', 'imagenet')
+        name_or_path (str): A shipped set ('cifar10', 'cifar100', 'digits',
+            'imagenet')
             or the path of a description file.
     """
     path = resolve_description_path(name_or_path)
