@@ -15,3 +15,16 @@ __all__ = [
     'build_description_set', 'check_descriptions', 'load_descriptions',
     'read_description_file', 'write_description_file'
 ]
+# Semantic graph (graph engineer).
+from .encoder import EncoderUnavailableError, SentenceEncoder, build_encoder
+from .graph import (GRAPH_MODES, SemanticGraph, build_semantic_graph,
+                    candidate_mask, cosine_similarity, node_levels, node_names,
+                    node_texts, top_k_neighbours)
+from .graph_cache import default_cache_dir
+
+__all__ += [
+    'EncoderUnavailableError', 'SentenceEncoder', 'build_encoder',
+    'GRAPH_MODES', 'SemanticGraph', 'build_semantic_graph', 'candidate_mask',
+    'cosine_similarity', 'node_levels', 'node_names', 'node_texts',
+    'top_k_neighbours', 'default_cache_dir'
+]

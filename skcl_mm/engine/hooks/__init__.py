@@ -1,2 +1,3 @@
 """hooks."""
 from .train_counts_hook import TrainCountsHook  # noqa: F401
+from .semantic_graph_hook import SemanticGraphHook  # noqa: F401

