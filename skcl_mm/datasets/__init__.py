@@ -1,5 +1,5 @@
 """Datasets: the long-tailed hierarchy wrapper, hierarchies and transforms."""
-from . import transforms  # noqa: F401
+from . import samplers, transforms  # noqa: F401
 from .hierarchies import (Hierarchy, builtin_hierarchy, builtin_level_classes,
                           load_hierarchy)
 from .long_tail_hierarchy import (LongTailHierarchyDataset, long_tail_counts,

@@ -113,6 +113,8 @@ class ClassAwareSampler(Sampler):
         if not isinstance(num_samples_per_class, int) or num_samples_per_class < 1:
             raise ValueError('num_samples_per_class must be an int >= 1, got '
                              f'{num_samples_per_class!r}.')
+        if seed is not None and seed < 0:
+            raise ValueError(f'seed must be >= 0 (or None), got {seed}.')
         if len(dataset) == 0:
             raise ValueError(f'ClassAwareSampler got an empty dataset '
                              f'({type(dataset).__name__}); check its data root.')

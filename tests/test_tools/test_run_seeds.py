@@ -1,0 +1,108 @@
+"""tools/run_seeds.py: two real 2-iteration runs, then collection and errors."""
+import importlib.util
+import json
+import os.path as osp
+import sys
+
+import pytest
+
+from tests.tools_runner import REPO, run_tool
+
+CONFIG = 'tests/data/configs/linear_cifar10_lt.py'
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location(
+        'run_seeds', osp.join(REPO, 'tools', 'run_seeds.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def env(cifar10_root):
+    return dict(SKCL_TEST_CIFAR10=cifar10_root)
+
+
+@pytest.fixture(scope='module')
+def two_seeds(tmp_path_factory, env):
+    """Seeds 0 and 1 of the test config, 2 iterations each, validated at 2."""
+    root = tmp_path_factory.mktemp('seeds')
+    out = root / 'report' / 'table.md'
+    proc = run_tool(['tools/run_seeds.py', CONFIG, '--seeds', '0', '1', '--work-dir',
+                     str(root), '--out', str(out), '--',
+                     '--cfg-options', 'train_dataloader.batch_size=4'], env)
+    return root, out, proc.stdout + proc.stderr
+
+
+def test_each_seed_trains_into_its_own_dir(two_seeds):
+    root, _, log = two_seeds
+    for seed in (0, 1):
+        wd = root / f'seed_{seed}'
+        assert (wd / 'iter_2.pth').is_file()
+        dumped = (wd / 'linear_cifar10_lt.py').read_text()
+        # randomness.seed reached the config the run used
+        assert f'randomness = dict(deterministic=False, seed={seed})' in dumped
+        assert f'[run_seeds] seed {seed}:' in log
+    assert log.count('Iter(train) [2/2]') == 2
+    # the arguments after "--" reached train.py
+    assert log.count('1 process(es) x 4 per process = 4') == 2
+
+
+def test_report_tables_and_json(two_seeds):
+    root, out, log = two_seeds
+    markdown = out.read_text()
+    assert markdown in log  # printed and written
+    assert 'Seeds 0, 1 (n=2)' in markdown
+    assert '| evaluation | top1 | many | medium | few |' in markdown
+    summary = json.loads(out.with_suffix('.json').read_text())
+    assert summary['seeds'] == [0, 1] and summary['absent'] == []
+    for seed in ('0', '1'):
+        for kind in ('best', 'last'):
+            row = summary['per_seed'][seed][kind]
+            assert row['at'] == 'iter 2' and 0 <= row['top1'] <= 100
+    tops = [summary['per_seed'][s]['last']['top1'] for s in ('0', '1')]
+    agg = summary['aggregate']['last']['top1']
+    assert agg['mean'] == pytest.approx(sum(tops) / 2)
+    assert agg['std'] == pytest.approx(abs(tops[0] - tops[1]) / 2**0.5)
+    row = (f'| 1 | last | iter 2 | {tops[1]:.2f} |')
+    assert row in markdown
+
+
+def test_collect_only_wrong_prefix_names_work_dir(two_seeds, env):
+    root = two_seeds[0]
+    runs_before = sorted(root.glob('seed_*/*/vis_data'))
+    proc = run_tool(['tools/run_seeds.py', CONFIG, '--seeds', '0', '1', '--work-dir',
+                     str(root), '--collect-only', '--metric-prefix', 'accuracy'],
+                    env, check=False)
+    assert proc.returncode != 0
+    expected = f'No evaluation with "accuracy/top1" in {root / "seed_0"}'
+    assert expected in proc.stderr
+    assert "metric prefixes logged there: ['long_tail']" in proc.stderr
+    assert sorted(root.glob('seed_*/*/vis_data')) == runs_before  # nothing trained
+    assert len(runs_before) == 2
+
+
+def test_commands_for_one_and_many_processes():
+    tool = load_tool()
+    one = tool.build_command('cfg.py', 3, 'w/seed_3', 1, ['--amp'])
+    assert one == [sys.executable, osp.join(REPO, 'tools', 'train.py'), 'cfg.py',
+                   '--work-dir', 'w/seed_3', '--amp', '--cfg-options',
+                   'randomness.seed=3']
+    dist = tool.build_command('cfg.py', 0, 'w/seed_0', 4)
+    assert dist[:4] == ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), 'cfg.py', '4']
+    assert dist[4:] == ['--work-dir', 'w/seed_0', '--cfg-options', 'randomness.seed=0']
+
+
+def test_arguments():
+    tool = load_tool()
+    args = tool.parse_args(['configs/x/a_b.py', '--seeds', '1', '2', '--', '--amp',
+                            '--cfg-options', 'train_cfg.max_epochs=3'])
+    assert args.seeds == [1, 2] and args.gpus == 1
+    assert args.work_dir == osp.join('work_dirs', 'a_b')
+    assert args.extra == ['--amp', '--cfg-options', 'train_cfg.max_epochs=3']
+    for bad in (['--seeds', '1', '1'], ['--seeds', '1', '--gpus', '0'],
+                ['--seeds', '1', '--', '--work-dir', 'x'],
+                ['--seeds', '1', '--', '--cfg-options', 'randomness.seed=4']):
+        with pytest.raises(SystemExit):
+            tool.parse_args(['a.py', *bad])
