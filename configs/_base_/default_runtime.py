@@ -4,9 +4,13 @@ custom_imports = dict(imports=['skcl_mm'], allow_failed_imports=False)
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
+    logger=dict(type='LoggerHook', interval=20),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=2),
+    # LT protocol: validate every few epochs (train_cfg.val_interval) and keep
+    # the best checkpoint by top-1 beside the last one (papers usually quote
+    # the best epoch; report both).
+    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=1,
+                    save_last=True, save_best='long_tail/top1', rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
 )
@@ -25,3 +29,4 @@ log_level = 'INFO'
 load_from = None
 resume = False
 randomness = dict(seed=0, deterministic=False)
+

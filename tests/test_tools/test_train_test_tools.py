@@ -2,6 +2,7 @@
 import glob
 import json
 import os.path as osp
+import shutil
 
 import pytest
 import torch
@@ -21,6 +22,9 @@ def trained(tmp_path_factory, env):
     """Two iterations of a stock LinearClsHead on the long-tailed wrapper."""
     work_dir = str(tmp_path_factory.mktemp('train'))
     proc = run_tool(['tools/train.py', CONFIG, '--work-dir', work_dir], env)
+    # The resume test later trains on in this work dir and the checkpoint hook
+    # keeps one periodic checkpoint: keep a copy for the tests that read it.
+    shutil.copy(osp.join(work_dir, 'iter_2.pth'), osp.join(work_dir, 'trained.pth'))
     return work_dir, proc.stdout + proc.stderr
 
 
@@ -36,7 +40,7 @@ def test_train_two_iterations(trained):
 
 def test_checkpoint_loads_with_weights_only(trained):
     import skcl_mm  # noqa: F401  (registers the safe globals)
-    ckpt = torch.load(osp.join(trained[0], 'iter_2.pth'), weights_only=True)
+    ckpt = torch.load(osp.join(trained[0], 'trained.pth'), weights_only=True)
     assert ckpt['meta']['iter'] == 2
     assert 'message_hub' in ckpt and 'optimizer' in ckpt
 
@@ -53,7 +57,7 @@ def test_resume_continues_from_checkpoint(trained, env):
 
 def test_test_tool_prints_metrics(trained, env, tmp_path):
     out = tmp_path / 'metrics.json'
-    proc = run_tool(['tools/test.py', CONFIG, osp.join(trained[0], 'iter_2.pth'),
+    proc = run_tool(['tools/test.py', CONFIG, osp.join(trained[0], 'trained.pth'),
                      '--work-dir', str(tmp_path), '--out', str(out),
                      '--out-item', 'metrics'], env)
     log = proc.stdout + proc.stderr

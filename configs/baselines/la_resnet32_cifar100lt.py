@@ -1,0 +1,11 @@
+# Logit-adjusted cross-entropy (Menon et al., ICLR 2021) on the SKCL recipe:
+# the same backbone, regular view (crop, flip, AutoAugment) and schedule; one
+# level, no contrastive branch, so only the regular view is loaded.
+_base_ = '../skcl_resnet32_cifar100lt.py'
+model = dict(head=dict(level_num_classes=[100], level_loss_weights=[1.0],
+                       contrastive_loss=None))
+train_dataloader = dict(dataset=dict(
+    hierarchy=None,
+    dataset=dict(pipeline=[*_base_.regular_view, dict(type='PackInputs')])))
+val_dataloader = dict(dataset=dict(hierarchy=None))
+test_dataloader = val_dataloader

@@ -1,0 +1,23 @@
+# Offline quickstart: SKCL end to end on real data that ships with
+# scikit-learn, on a CPU in a few minutes:
+#   python tools/train.py configs/quickstart/skcl_resnet32_digitslt.py
+# Same model and loss as the CIFAR recipe; a short schedule for 534 images.
+_base_ = [
+    '../_base_/models/skcl_resnet32.py',
+    '../_base_/datasets/digits_lt.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(head=dict(level_num_classes=[3, 10], topk=(1, )))
+
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=2,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=2, T_max=18, eta_min=1e-4),
+]
+train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=5)
+val_cfg = dict()
+test_cfg = dict()
+default_hooks = dict(logger=dict(interval=5),
+                     checkpoint=dict(interval=5))

@@ -1,0 +1,8 @@
+# SKCL, ResNet-32, CIFAR-10-LT imbalance 100 (paper Table 1: 87.50 top-1).
+_base_ = [
+    '_base_/models/skcl_resnet32.py',
+    '_base_/datasets/cifar10_lt.py',
+    '_base_/schedules/cifar_lt_sgd_300e.py',
+    '_base_/default_runtime.py',
+]
+model = dict(head=dict(level_num_classes=[2, 10]))  # vehicles/animals + 10
