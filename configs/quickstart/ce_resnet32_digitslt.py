@@ -5,6 +5,6 @@ model = dict(head=dict(level_num_classes=[10], level_loss_weights=[1.0],
                        loss=dict(tau=0.0), contrastive_loss=None))
 train_dataloader = dict(dataset=dict(
     hierarchy=None,
-    dataset=dict(pipeline=[*_base_.regular_view, dict(type='PackInputs')])))
+    pipeline=[*_base_.regular_view, dict(type='PackInputs')]))
 val_dataloader = dict(dataset=dict(hierarchy=None))
 test_dataloader = val_dataloader

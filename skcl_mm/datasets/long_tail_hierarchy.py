@@ -4,9 +4,9 @@ from typing import List, Optional, Sequence, Union
 
 import numpy as np
 import torch
-from mmengine.dataset import BaseDataset, force_full_init
+from mmengine.dataset import BaseDataset, Compose, force_full_init
 from mmengine.logging import MMLogger
-from mmpretrain.registry import DATASETS
+from mmpretrain.registry import DATASETS, TRANSFORMS
 
 from .hierarchies import load_hierarchy
 
@@ -67,6 +67,10 @@ class LongTailHierarchyDataset:
             :mod:`skcl_mm.datasets.hierarchies`). Defaults to None.
         many_thr (int): More than this many training images is "many".
         few_thr (int): Fewer than this many training images is "few".
+        pipeline (list[dict], optional): The data pipeline. Given here, it
+            replaces the wrapped dataset's own, and tools that read
+            ``test_dataloader.dataset.pipeline`` (mmpretrain's inferencers)
+            find it. Defaults to the wrapped dataset's pipeline.
         lazy_init (bool): Defer building the subset to :meth:`full_init`.
     """
 
@@ -77,6 +81,7 @@ class LongTailHierarchyDataset:
                  hierarchy: Optional[str] = None,
                  many_thr: int = 100,
                  few_thr: int = 20,
+                 pipeline: Optional[List[dict]] = None,
                  lazy_init: bool = False):
         if imbalance_factor is not None and not imbalance_factor >= 1:
             raise ValueError(
@@ -92,6 +97,8 @@ class LongTailHierarchyDataset:
         else:
             raise TypeError('dataset must be a config dict or a BaseDataset, '
                             f'got {type(dataset).__name__}.')
+        self.pipeline = self.dataset.pipeline if pipeline is None else Compose(
+            [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline])
         self.imbalance_factor = imbalance_factor
         self.seed = seed
         self.hierarchy_source = hierarchy
@@ -212,7 +219,7 @@ class LongTailHierarchyDataset:
     @force_full_init
     def __getitem__(self, idx: int) -> dict:
         info = self.get_data_info(idx)
-        results = self.dataset.pipeline(info)
+        results = self.pipeline(info)
         if results is None:
             raise RuntimeError(f'The pipeline returned None for sample {idx}.')
         sample = results.get('data_samples') if isinstance(results, dict) else None

@@ -150,3 +150,12 @@ def test_hierarchy_must_match_classes(cifar10_root):
         LongTailHierarchyDataset(
             dict(type='CIFAR10Fixture', data_root=cifar10_root, pipeline=PACK),
             hierarchy='cifar100')
+
+
+def test_pipeline_on_the_wrapper_replaces_the_inner_one(cifar10_root):
+    ds = LongTailHierarchyDataset(
+        dict(type='CIFAR10Fixture', data_root=cifar10_root, split='test',
+             pipeline=[dict(type='RandomCrop', crop_size=8), *PACK]),
+        pipeline=PACK)
+    assert ds[0]['inputs'].shape == (3, 32, 32)  # the wrapper's pipeline ran
+    assert ds[0]['data_samples'].gt_level_labels.tolist() == [int(ds[0]['data_samples'].gt_label)]

@@ -1,13 +1,14 @@
 """tools/train.py, tools/test.py and tools/dist_train.sh as real processes."""
 import glob
 import json
+import os
 import os.path as osp
 import shutil
 
 import pytest
 import torch
 
-from tests.tools_runner import free_port, run_tool
+from tests.tools_runner import REPO, free_port, run_tool
 
 CONFIG = 'tests/data/configs/linear_cifar10_lt.py'
 
@@ -84,3 +85,52 @@ def test_dist_train_two_cpu_processes(env, tmp_path):
     assert osp.isfile(osp.join(str(tmp_path), 'iter_2.pth'))
     logs = glob.glob(osp.join(str(tmp_path), '*', '*.log'))
     assert logs, 'rank 0 wrote no log file'
+
+
+def test_two_nodes_on_one_host(env, tmp_path):
+    """NNODES=2 with NODE_RANK 0 and 1 on localhost: one process per 'node'."""
+    import subprocess
+    port = str(free_port())
+    procs = []
+    for node_rank in (0, 1):
+        node_env = dict(os.environ, **env, PYTHONPATH=REPO, OMP_NUM_THREADS='1',
+                        NNODES='2', NODE_RANK=str(node_rank),
+                        MASTER_ADDR='127.0.0.1', PORT=port)
+        procs.append(subprocess.Popen(
+            ['bash', 'tools/dist_train.sh', CONFIG, '1', '--work-dir',
+             str(tmp_path / f'node{node_rank}')],
+            cwd=REPO, env=node_env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True))
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    for rank, (proc, out) in enumerate(zip(procs, outputs)):
+        assert proc.returncode == 0, f'node {rank}:\n{out[-3000:]}'
+    assert 'Effective batch size: 2 process(es) x 8 per process = 16' in outputs[0]
+    assert osp.isfile(str(tmp_path / 'node0' / 'iter_2.pth'))
+
+
+def test_canonical_config_under_mmpretrains_own_train_py(cifar100_root, tmp_path):
+    """configs/skcl_resnet32_cifar100lt.py needs only custom_imports elsewhere."""
+    import mmpretrain
+    mm_train = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools', 'train.py')
+    if not osp.isfile(mm_train):
+        pytest.skip('this mmpretrain install has no .mim/tools/train.py')
+    data = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader')
+            for key in (f'dataset.dataset.type=CIFAR100Fixture',
+                        f'dataset.dataset.data_root={cifar100_root}',
+                        'num_workers=0', 'persistent_workers=False')]
+    # The canonical config unchanged but for the generated data's dataset type,
+    # whose module a child config imports (custom_imports run at load time).
+    child = tmp_path / 'canonical_on_fixture.py'
+    child.write_text(f"_base_ = '{REPO}/configs/skcl_resnet32_cifar100lt.py'\n"
+                     "custom_imports = dict(imports=['skcl_mm', 'tests.fixtures.cifar'],"
+                     " allow_failed_imports=False)\n")
+    proc = run_tool([mm_train, str(child), '--work-dir', str(tmp_path), '--cfg-options', *data,
+                     'train_dataloader.dataset.imbalance_factor=2',
+                     'train_dataloader.batch_size=128', 'val_dataloader.batch_size=200',
+                     'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                     'custom_hooks.1.save_figures=False'],
+                    dict(SKCL_MM_CACHE=str(tmp_path / 'cache')))
+    log = proc.stdout + proc.stderr
+    assert 'SemanticGraphHook: set a new semantic graph, (100, 2)' in log
+    assert 'long_tail/top1' in log and 'long_tail/level0_top1' in log
+    assert osp.isfile(str(tmp_path / 'epoch_1.pth'))

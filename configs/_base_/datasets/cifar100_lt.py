@@ -15,8 +15,8 @@ train_dataloader = dict(
         imbalance_factor=imbalance_factor,
         seed=0,  # the per-class subset; independent of the training seed
         hierarchy='cifar100',
-        dataset=dict(type='CIFAR100', data_root=data_root, split='train',
-                     pipeline=_base_.train_pipeline)))
+        pipeline=_base_.train_pipeline,
+        dataset=dict(type='CIFAR100', data_root=data_root, split='train')))
 val_dataloader = dict(
     batch_size=256,
     num_workers=4,
@@ -25,8 +25,8 @@ val_dataloader = dict(
     dataset=dict(
         type='LongTailHierarchyDataset',
         hierarchy='cifar100',
-        dataset=dict(type='CIFAR100', data_root=data_root, split='test',
-                     pipeline=_base_.test_pipeline)))
+        pipeline=_base_.test_pipeline,
+        dataset=dict(type='CIFAR100', data_root=data_root, split='test')))
 test_dataloader = val_dataloader
 # Overall top-1/top-5, many (>100) / medium / few (<20) and superclass accuracy.
 val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5))
