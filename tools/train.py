@@ -14,7 +14,7 @@ import skcl_mm  # noqa: E402,F401  (registers components, safe globals)
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from skcl_mm.utils import add_runner_args, prepare_config, world_batch_size  # noqa: E402
+from skcl_mm.utils import add_runner_args, prepare_config, protocol_notes  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -52,7 +52,8 @@ def main(argv=None):
             if cfg.get(field):
                 cfg[field]['persistent_workers'] = False
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    runner.logger.info(f'Effective batch size: {world_batch_size(cfg)}')
+    for note in protocol_notes(cfg):
+        runner.logger.info(note)
     runner.train()
 
 

@@ -73,3 +73,20 @@ def world_batch_size(cfg) -> str:
     per_device = cfg.train_dataloader.batch_size
     world = get_world_size()
     return f'{world} process(es) x {per_device} per process = {world * per_device}'
+
+
+def same_val_and_test(cfg) -> bool:
+    """True when validation runs on the test data (CIFAR-LT has no val split)."""
+    val, test = cfg.get('val_dataloader'), cfg.get('test_dataloader')
+    return bool(val and test) and val.get('dataset') == test.get('dataset')
+
+
+def protocol_notes(cfg) -> list:
+    """Lines for the start of a training log that a reader of results needs."""
+    notes = [f'Effective batch size: {world_batch_size(cfg)}']
+    if cfg.get('val_cfg') is not None and same_val_and_test(cfg):
+        notes.append(
+            'Validation and test use the same data (the LT literature has no '
+            'separate CIFAR validation split): the best checkpoint is chosen on '
+            'the test set, so report the last epoch beside the best.')
+    return notes

@@ -35,6 +35,7 @@ def test_train_two_iterations(trained):
     assert 'Iter(train) [2/2]' in log
     assert 'long_tail/many' in log and 'long_tail/few' in log
     assert 'Effective batch size: 1 process(es) x 8 per process = 8' in log
+    assert 'Validation and test use the same data' in log
     # LongTailHierarchyDataset(CIFAR10, IF 4): 20 -> 5 images per class.
     assert '105 images, 10 classes, 2 level(s) [2, 10], max/min per class 20/5' in log
 

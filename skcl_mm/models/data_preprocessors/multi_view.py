@@ -74,12 +74,35 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     allowed for single-view input (V = 1 included) and rejected for V > 1.
 
     Args:
+        channels_last (bool): Return the batch in ``torch.channels_last``
+            memory format (same values), the faster layout for convolutions
+            on recent GPUs, especially under AMP. Defaults to False.
         **kwargs: The arguments of :class:`ClsDataPreprocessor` (``mean``,
             ``std``, ``to_rgb``, ``pad_size_divisor``, ``pad_value``,
             ``to_onehot``, ``num_classes``, ``batch_augments``).
     """
 
+    def __init__(self, channels_last: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.channels_last = channels_last
+
     def forward(self, data: dict, training: bool = False) -> dict:
+        """Normalise, pad and stack (see :meth:`_stack`), optionally channels_last.
+
+        Args:
+            data (dict): ``inputs`` (single- or multi-view) and optional
+                ``data_samples`` (list of B DataSample).
+            training (bool): Whether batch augmentations may run.
+
+        Returns:
+            dict: ``inputs`` (V*B, C, H, W) float tensor and ``data_samples``.
+        """
+        out = self._stack(data, training)
+        if self.channels_last:
+            out['inputs'] = out['inputs'].contiguous(memory_format=torch.channels_last)
+        return out
+
+    def _stack(self, data: dict, training: bool) -> dict:
         """Normalise, pad and stack; views go view-major on the batch axis.
 
         Args:

@@ -192,3 +192,16 @@ def test_unequal_view_sizes_raise():
     batch['inputs'][1] = batch['inputs'][1][:2]
     with pytest.raises(ValueError, match='same number of samples'):
         MultiViewClsDataPreprocessor()(batch)
+
+
+def test_channels_last_switch_keeps_values():
+    views = [[torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8) for _ in range(2)]
+             for _ in range(3)]
+    plain = MultiViewClsDataPreprocessor(mean=[1, 2, 3], std=[2, 2, 2])
+    fast = MultiViewClsDataPreprocessor(mean=[1, 2, 3], std=[2, 2, 2], channels_last=True)
+    a = plain({'inputs': views})['inputs']
+    b = fast({'inputs': views})['inputs']
+    assert b.shape == (6, 3, 8, 8)
+    assert b.is_contiguous(memory_format=torch.channels_last)
+    assert not a.is_contiguous(memory_format=torch.channels_last)
+    assert torch.equal(a, b)
