@@ -2,12 +2,13 @@
 from . import samplers, transforms  # noqa: F401
 from .hierarchies import (Hierarchy, builtin_hierarchy, builtin_level_classes,
                           load_hierarchy)
+from .imagenet_lt import IMAGENET_LT_CLASSES, ImageNetLT
 from .long_tail_hierarchy import (LongTailHierarchyDataset, long_tail_counts,
                                   split_many_medium_few)
 from .sklearn_digits import SklearnDigits
 
 __all__ = [
-    'LongTailHierarchyDataset', 'SklearnDigits', 'Hierarchy', 'builtin_hierarchy',
+    'LongTailHierarchyDataset', 'SklearnDigits', 'ImageNetLT', 'IMAGENET_LT_CLASSES', 'Hierarchy', 'builtin_hierarchy',
     'builtin_level_classes', 'load_hierarchy', 'long_tail_counts',
     'split_many_medium_few'
 ]

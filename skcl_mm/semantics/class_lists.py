@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
-BUILTIN_CLASS_LISTS = ('cifar10', 'cifar100', 'imagenet')
+BUILTIN_CLASS_LISTS = ('cifar10', 'cifar100', 'digits', 'imagenet')
 
 
 @dataclass
@@ -39,10 +39,16 @@ class ClassLists:
 
 def _builtin(name: str) -> ClassLists:
     if name == 'imagenet':
-        from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
-        return ClassLists([list(IMAGENET_CATEGORIES)], None, name)
-    from skcl_mm.datasets.hierarchies import builtin_hierarchy
-    hierarchy = builtin_hierarchy(name)
+        # mmpretrain's names with the two 'crane' classes told apart.
+        from skcl_mm.datasets.imagenet_lt import IMAGENET_LT_CLASSES
+        return ClassLists([list(IMAGENET_LT_CLASSES)], None, name)
+    if name == 'digits':
+        from skcl_mm.datasets.hierarchies import load_hierarchy
+        from skcl_mm.datasets.sklearn_digits import DIGIT_NAMES
+        hierarchy = load_hierarchy('digits', DIGIT_NAMES)
+    else:
+        from skcl_mm.datasets.hierarchies import builtin_hierarchy
+        hierarchy = builtin_hierarchy(name)
     return ClassLists(hierarchy.level_classes, hierarchy.fine_to_level, name)
 
 
@@ -104,8 +110,9 @@ def _read_file(path: str) -> ClassLists:
 def check_class_lists(level_classes: Sequence[Sequence[str]], source: str):
     """Raise on empty levels or names, or a name used at two levels.
 
-    A name repeated within one level (ImageNet has two 'crane' classes) only
-    warns: descriptions are keyed by name, so both share one description.
+    A name repeated within one level (mmpretrain's ImageNet names hold two
+    'crane' classes) only warns: descriptions are keyed by name, so both
+    share one description (skcl_mm's ImageNet-LT names tell them apart).
     """
     if not level_classes:
         raise ValueError(f'{source}: no levels; give at least one list of names.')
@@ -135,7 +142,7 @@ def load_class_lists(spec: str) -> ClassLists:
     """Class names per level (coarsest first) for a built-in name or a file.
 
     Args:
-        spec (str): 'cifar10', 'cifar100', 'imagenet' or a file path.
+        spec (str): 'cifar10', 'cifar100', 'digits', 'imagenet' or a file path.
     """
     spec = str(spec)
     if spec in BUILTIN_CLASS_LISTS:

@@ -108,11 +108,11 @@ def _words(text: str) -> List[str]:
 
 def mentions_class(text: str, name: str) -> bool:
     """Whether ``text`` names the class (any comma-separated alias of it,
-    case, plural, '_' and '-' ignored; a trailing number like 'vehicles_1' is
-    optional)."""
+    case, plural, '_' and '-' ignored; a trailing number like 'vehicles_1' and
+    a parenthesised qualifier like 'crane (bird)' are optional)."""
     words = _words(text)
     joined = f' {" ".join(words)} '
-    for alias in name.split(','):
+    for alias in re.sub(r'\s*\([^)]*\)\s*$', '', name).split(','):
         alias_words = _words(alias)
         while len(alias_words) > 1 and alias_words[-1].isdigit():
             alias_words.pop()

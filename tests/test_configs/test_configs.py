@@ -1,8 +1,10 @@
 """Every shipped config loads, builds its model and data, and trains 2 iterations.
 
 CIFAR configs run on generated CIFAR files in the real pickle format (the
-fixture datasets skip only the md5 check); the digits quickstart on its real
-data. Schedules are replaced by 2 iterations; everything else is the config's.
+fixture datasets skip only the md5 check); ImageNet-LT configs on a generated
+tree of tiny JPEGs with split lists (5 classes, a narrow ResNet-18 in place of
+ResNet-50, float32 on the CPU); the digits quickstart on its real data.
+Schedules are replaced by 2 iterations; everything else is the config's.
 """
 import glob
 import os.path as osp
@@ -30,12 +32,16 @@ def test_every_table_has_a_config():
                  'skcl_resnet32_cifar100lt_cf_only.py', 'skcl_resnet32_cifar100lt_ff_only.py',
                  'ce_resnet32_cifar100lt.py', 'la_resnet32_cifar100lt.py',
                  'bcl_resnet32_cifar100lt.py', 'skcl_resnet32_digitslt.py',
-                 'ce_resnet32_digitslt.py', 'bcl_resnet32_digitslt.py'):
+                 'ce_resnet32_digitslt.py', 'bcl_resnet32_digitslt.py',
+                 'skcl_resnet50_imagenetlt.py', 'bcl_resnet50_imagenetlt.py'):
         assert name in names, f'configs/ lacks {name}'
 
 
 def _point_to_fixture(dataset_cfg, roots):
     inner = dataset_cfg['dataset']
+    if inner['type'] == 'ImageNetLT':
+        inner['data_root'] = roots['ImageNetLT']
+        inner['metainfo'] = dict(classes=roots['imagenet_classes'])
     if inner['type'] in FIXTURE_TYPES:
         inner['type'] = FIXTURE_TYPES[inner['type']]
         inner['data_root'] = roots[inner['type']]
@@ -52,6 +58,8 @@ def _two_iterations(cfg, roots, work_dir):
         loader.num_workers = 0
         _point_to_fixture(loader.dataset, roots)
     fix_dataloader_workers(cfg)
+    if cfg.train_dataloader.dataset.dataset.type == 'ImageNetLT':
+        _shrink_imagenet_model(cfg, len(roots['imagenet_classes']))
     cfg.train_cfg = dict(by_epoch=False, max_iters=2, val_interval=2)
     cfg.param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', by_epoch=False, interval=2)
@@ -64,10 +72,23 @@ def _two_iterations(cfg, roots, work_dir):
     return Runner.from_cfg(cfg)
 
 
+def _shrink_imagenet_model(cfg, num_classes):
+    """ResNet-18 with 16 base channels (128-d), 5 classes, float32 on the CPU."""
+    cfg.model.backbone = dict(type='ResNet', depth=18, base_channels=16, stem_channels=16)
+    cfg.model.head.update(in_channels=128, level_num_classes=[num_classes],
+                          mlp_hidden_channels=64, feat_channels=32)
+    cfg.optim_wrapper.type = 'OptimWrapper'
+    cfg.optim_wrapper.pop('loss_scale', None)
+
+
 @pytest.fixture(scope='module')
 def roots(cifar10_root, cifar100_root, tmp_path_factory, monkeypatch_module):
+    from tests.fixtures.imagenet_lt import write_imagenet_lt
     monkeypatch_module.setenv('SKCL_MM_CACHE', str(tmp_path_factory.mktemp('graphs')))
-    return {'CIFAR10Fixture': cifar10_root, 'CIFAR100Fixture': cifar100_root}
+    imagenet_root = str(tmp_path_factory.mktemp('imagenet_lt'))
+    return {'CIFAR10Fixture': cifar10_root, 'CIFAR100Fixture': cifar100_root,
+            'ImageNetLT': imagenet_root,
+            'imagenet_classes': write_imagenet_lt(imagenet_root)}
 
 
 @pytest.fixture(scope='module')

@@ -20,12 +20,28 @@ def test_builtin_cifar(name, sizes):
     assert builtin_fine_to_level(lists.level_classes) == hierarchy.fine_to_level
 
 
-def test_imagenet_is_one_level_of_mmpretrain_names():
+def test_imagenet_is_one_level_of_unique_names():
     from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
-    with pytest.warns(UserWarning, match="repeats the names \\['crane'\\]"):
-        lists = load_class_lists('imagenet')
-    assert lists.level_classes == [list(IMAGENET_CATEGORIES)]
+    lists = load_class_lists('imagenet')
+    names = lists.level_classes[0]
+    assert len(lists.level_classes) == 1 and len(set(names)) == 1000
+    assert names[134] == 'crane (bird)' and names[517] == 'crane (machine)'
+    assert [n for i, n in enumerate(names) if i not in (134, 517)] == [
+        n for i, n in enumerate(IMAGENET_CATEGORIES) if i not in (134, 517)]
     assert lists.fine_to_level is None
+
+
+def test_repeated_names_in_a_level_warn(tmp_path):
+    (tmp_path / 'names.txt').write_text('crane\nheron\ncrane\n')
+    with pytest.warns(UserWarning, match="repeats the names \\['crane'\\]"):
+        load_class_lists(str(tmp_path / 'names.txt'))
+
+
+def test_digits_two_levels():
+    lists = load_class_lists('digits')
+    assert lists.level_classes[0] == ['closed_loop_digits', 'straight_stroke_digits',
+                                      'open_curve_digits']
+    assert lists.fine_to_level[0][8] == 0  # eight has closed loops
 
 
 def test_json_yaml_and_text_files(tmp_path):

@@ -51,6 +51,7 @@ def test_repeated_name_in_a_level_gets_one_prompt():
     ('lawn_mower', 'A lawnmower cuts grass.'),
     ('large_man-made_outdoor_things', 'Large man-made outdoor things: bridges.'),
     ('tench, Tinca tinca', 'Tinca tinca is a freshwater fish.'),
+    ('crane (bird)', 'A crane is a tall wading bird.'),
 ])
 def test_mentions_class_is_lenient_on_form(name, text):
     assert mentions_class(text, name)
@@ -60,6 +61,7 @@ def test_mentions_class_is_lenient_on_form(name, text):
     ('cat', 'A small animal that hunts mice.'),
     ('maple_tree', 'A tree with lobed leaves.'),
     ('ray', 'A spray of water.'),  # whole words only
+    ('crane (bird)', 'A tall bird that wades.'),  # the qualifier alone is not the name
 ])
 def test_mentions_class_needs_the_name(name, text):
     assert not mentions_class(text, name)

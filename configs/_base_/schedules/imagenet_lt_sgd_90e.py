@@ -1,0 +1,13 @@
+# SGD for ImageNet-LT (BCL): lr 0.1 at batch 256, momentum 0.9, wd 5e-4,
+# cosine over 90 epochs; mixed precision (fp16 with dynamic loss scale).
+optim_wrapper = dict(
+    type='AmpOptimWrapper', loss_scale='dynamic',
+    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
+param_scheduler = [
+    dict(type='CosineAnnealingLR', by_epoch=True, T_max=90, eta_min=0.0,
+         convert_to_iter_based=True),
+]
+train_cfg = dict(by_epoch=True, max_epochs=90, val_interval=5)
+val_cfg = dict()
+test_cfg = dict()
+auto_scale_lr = dict(base_batch_size=256, enable=True)

@@ -1,0 +1,4 @@
+# BCL baseline on the SKCL ImageNet-LT recipe: prototypes as extra keys of the
+# balanced denominator, one temperature, no semantic graph (SKCLLoss mode='bcl').
+_base_ = '../skcl_resnet50_imagenetlt.py'
+model = dict(head=dict(contrastive_loss=dict(mode='bcl', num_neighbours=0)))
