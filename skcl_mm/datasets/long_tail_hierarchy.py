@@ -46,9 +46,9 @@ class LongTailHierarchyDataset:
     local generator seeded with ``seed``, so every rank and every run gets the
     identical subset.
 
-    Every sample gets ``gt_level_labels`` (LongTensor ``(n_levels,)``, coarsest
-    level first, the last entry equals ``gt_label``), both in the data info the
-    pipeline sees and as a field of the packed data sample.
+    Every sample gets ``gt_level_labels`` (``(n_levels,)``, coarsest level
+    first, the last entry equals ``gt_label``): an int64 array in the data info
+    the pipeline sees, a LongTensor field of the packed data sample.
 
     Metainfo: ``classes`` (finest level), ``class_counts`` (images per finest
     class in this dataset), ``level_classes`` and ``level_counts`` (per level,
@@ -113,7 +113,8 @@ class LongTailHierarchyDataset:
                              'its metainfo; give them with metainfo=dict(classes=...).')
         # Hierarchy errors surface here, before any data is read.
         self.hierarchy = load_hierarchy(hierarchy, classes)
-        self._fine_to_level = torch.tensor(self.hierarchy.fine_to_level).T  # (n_fine, L)
+        self._fine_to_level = np.asarray(self.hierarchy.fine_to_level,
+                                         dtype=np.int64).T.copy()  # (n_fine, L)
         self._metainfo = dict(self.dataset.metainfo)
         self._fully_initialized = False
         if not lazy_init:
@@ -213,7 +214,9 @@ class LongTailHierarchyDataset:
     def get_data_info(self, idx: int) -> dict:
         """The wrapped dataset's data info plus ``gt_level_labels``."""
         info = self.dataset.get_data_info(idx)
-        info['gt_level_labels'] = self._fine_to_level[int(info['gt_label'])].clone()
+        # numpy, not a tensor: MultiView deep-copies the info once per view,
+        # and copying a tensor costs ~50x more (docs/benchmarks.md).
+        info['gt_level_labels'] = self._fine_to_level[int(info['gt_label'])].copy()
         return info
 
     @force_full_init
@@ -223,8 +226,8 @@ class LongTailHierarchyDataset:
         if results is None:
             raise RuntimeError(f'The pipeline returned None for sample {idx}.')
         sample = results.get('data_samples') if isinstance(results, dict) else None
-        if sample is not None and 'gt_level_labels' not in sample:
-            sample.set_field(info['gt_level_labels'], 'gt_level_labels')
+        if sample is not None:
+            sample.set_field(torch.from_numpy(info['gt_level_labels']), 'gt_level_labels')
         return results
 
     @force_full_init

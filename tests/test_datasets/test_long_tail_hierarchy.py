@@ -77,7 +77,8 @@ def test_samples_carry_level_labels(cifar100_root):
         sample = ds[idx]['data_samples']
         fine = int(sample.gt_label)
         assert sample.gt_level_labels.tolist() == [CIFAR100_FINE_TO_COARSE[fine], fine]
-        assert ds.get_data_info(idx)['gt_level_labels'].dtype == torch.int64
+        assert ds.get_data_info(idx)['gt_level_labels'].dtype == np.int64
+        assert sample.gt_level_labels.dtype == torch.int64
 
 
 def test_pack_inputs_algorithm_keys_also_work(cifar10_root):

@@ -1,0 +1,227 @@
+"""Throughput measurements of tools/benchmark.py: one function per measurement.
+
+Every ``measure_*`` returns the median seconds of one call over ``iters``
+timed repeats after ``warmup`` untimed ones (CUDA synchronised around each).
+"""
+import contextlib
+import os
+import platform
+import statistics
+import time
+from typing import Callable, Dict, List, Sequence
+
+import numpy as np
+import torch
+
+from .benchmark_setup import AMP_DTYPES
+
+
+def cpu_model_name() -> str:
+    """The CPU's model name from /proc/cpuinfo (``platform`` as fallback)."""
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def device_info(device: torch.device) -> Dict:
+    """Device name, torch version, thread and core counts."""
+    name = (torch.cuda.get_device_name(device) if device.type == 'cuda'
+            else cpu_model_name())
+    return dict(device=str(device), device_name=name,
+                torch_version=torch.__version__,
+                num_threads=torch.get_num_threads(),
+                cpu_cores=os.cpu_count())
+
+
+def synchronize(device: torch.device) -> None:
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
+def median_time(fn: Callable[[], object], iters: int, warmup: int,
+                device: torch.device) -> float:
+    """Median wall seconds of ``fn()`` over ``iters`` runs after ``warmup``."""
+    if iters < 1 or warmup < 0:
+        raise ValueError(f'need iters >= 1 and warmup >= 0, got {iters}, {warmup}.')
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(iters):
+        synchronize(device)
+        start = time.perf_counter()
+        fn()
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def check_amp(device: torch.device, amp: str) -> None:
+    """Reject an autocast mode the device cannot run, with the fix."""
+    if amp not in AMP_DTYPES:
+        raise ValueError(f'--amp must be one of {sorted(AMP_DTYPES)}, got {amp!r}.')
+    if device.type == 'cpu' and amp == 'fp16':
+        raise ValueError('--amp fp16 needs a GPU; on a CPU use --amp bf16 '
+                         '(torch.autocast("cpu", torch.bfloat16)) or none.')
+
+
+def autocast(device: torch.device, amp: str):
+    """``torch.autocast`` for ``amp`` in {'fp16', 'bf16'}; a no-op for 'none'."""
+    dtype = AMP_DTYPES[amp]
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device.type, dtype=dtype)
+
+
+def preprocess(model, data: Dict) -> Dict:
+    """The model's data preprocessor in training mode (outside the timings)."""
+    with torch.no_grad():
+        return model.data_preprocessor(data, True)
+
+
+def measure_backbone(model, inputs: torch.Tensor, iters: int, warmup: int,
+                     amp: str = 'none') -> float:
+    """Backbone + neck forward and backward on (N, C, H, W) float inputs."""
+    device = inputs.device
+
+    def step():
+        with autocast(device, amp):
+            feats = model.extract_feat(inputs)
+        sum(f.float().sum() for f in feats).backward()
+        model.zero_grad(set_to_none=True)
+
+    return median_time(step, iters, warmup, device)
+
+
+def measure_head_loss(model, feats: Sequence[torch.Tensor], data_samples: List,
+                      iters: int, warmup: int, amp: str = 'none') -> float:
+    """``head.loss`` forward and backward on fixed neck features.
+
+    Args:
+        feats (Sequence[Tensor]): neck output, last entry (V*B, D).
+    """
+    device = feats[-1].device
+    leaves = tuple(f.detach().requires_grad_() for f in feats)
+
+    def step():
+        with autocast(device, amp):
+            losses = model.head.loss(leaves, data_samples)
+        sum(v for k, v in losses.items() if 'loss' in k).backward()
+        model.zero_grad(set_to_none=True)
+
+    return median_time(step, iters, warmup, device)
+
+
+def measure_step(model, optim_wrapper, data: Dict, iters: int, warmup: int,
+                 device: torch.device, amp: str = 'none') -> float:
+    """``model.train_step``: preprocess, forward, loss, backward, SGD step.
+
+    On a GPU ``optim_wrapper`` (an AmpOptimWrapper) does the autocast; on a
+    CPU the step runs under ``torch.autocast`` when ``amp`` is set.
+    """
+    context = (autocast(device, amp) if device.type == 'cpu'
+               else contextlib.nullcontext())
+
+    def step():
+        with context:
+            model.train_step(data, optim_wrapper)
+
+    return median_time(step, iters, warmup, device)
+
+
+def model_timings(model, optim_wrapper, data: Dict, iters: int, warmup: int,
+                  device: torch.device, amp: str = 'none') -> Dict[str, float]:
+    """Seconds of backbone+neck, head+loss and the whole step for one batch."""
+    processed = preprocess(model, data)
+    inputs = processed['inputs']
+    with torch.no_grad(), autocast(device, amp):
+        feats = model.extract_feat(inputs)
+    feats = tuple(f.float() for f in feats)
+    return dict(
+        backbone_s=measure_backbone(model, inputs, iters, warmup, amp),
+        head_loss_s=measure_head_loss(model, feats, processed['data_samples'],
+                                      iters, warmup, amp),
+        step_s=measure_step(model, optim_wrapper, data, iters, warmup, device,
+                            amp))
+
+
+def build_pipeline(pipeline_cfg: Sequence[dict]) -> Callable:
+    """Compose the config's train pipeline with mmpretrain's TRANSFORMS."""
+    from mmengine.dataset import Compose
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import TRANSFORMS
+    init_default_scope('mmpretrain')
+    return Compose([TRANSFORMS.build(t) for t in pipeline_cfg])
+
+
+def single_view_pipeline(pipeline: Callable) -> Callable:
+    """The first branch of a leading MultiView (one view), then the rest."""
+    from mmengine.dataset import Compose
+    first, *rest = pipeline.transforms
+    if type(first).__name__ != 'MultiView':
+        return pipeline
+    return Compose([first.pipelines[0], *rest])
+
+
+def count_views(pipeline: Callable) -> int:
+    """Views per sample: the total of a leading MultiView, else 1."""
+    first = pipeline.transforms[0]
+    return len(first.transforms) if type(first).__name__ == 'MultiView' else 1
+
+
+def measure_pipelines(fns: Dict[str, Callable], items: Sequence, iters: int,
+                      warmup: int) -> Dict[str, float]:
+    """Median seconds to run each ``fn`` over every item, one thread each.
+
+    Rounds interleave the pipelines (A, B, C, A, B, C, ...) so that drifting
+    load on a shared machine hits them alike. Workers of torch's DataLoader
+    run with one torch thread; OpenCV's own threads are off as in mmengine's
+    default ``env_cfg``.
+
+    Args:
+        fns (dict[str, Callable]): name -> per-item pipeline.
+        items (Sequence): inputs, e.g. uint8 (H, W, 3) images.
+        iters (int): timed rounds. warmup (int): untimed rounds.
+
+    Returns:
+        dict[str, float]: name -> median seconds of one pass over ``items``.
+    """
+    if iters < 1 or warmup < 0:
+        raise ValueError(f'need iters >= 1 and warmup >= 0, got {iters}, {warmup}.')
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        import cv2
+        cv_threads = cv2.getNumThreads()
+        cv2.setNumThreads(0)
+    except ImportError:  # pragma: no cover - mmcv-lite needs OpenCV
+        cv2 = None
+    times = {name: [] for name in fns}
+    try:
+        for round_index in range(warmup + iters):
+            for name, fn in fns.items():
+                start = time.perf_counter()
+                for item in items:
+                    fn(item)
+                if round_index >= warmup:
+                    times[name].append(time.perf_counter() - start)
+    finally:
+        torch.set_num_threads(threads)
+        if cv2 is not None:
+            cv2.setNumThreads(cv_threads)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def mm_sample(img, index: int) -> Dict:
+    """A data info dict like LongTailHierarchyDataset's.
+
+    ``gt_level_labels`` is an int64 array, as the wrapper puts it into the
+    info before the pipeline (MultiView deep-copies it once per view).
+    """
+    return dict(img=img.copy(), gt_label=0, sample_idx=index,
+                gt_level_labels=np.zeros(2, dtype=np.int64),
+                img_shape=img.shape[:2], ori_shape=img.shape[:2])

@@ -1,0 +1,159 @@
+"""Synthetic inputs and ready-to-train models for tools/benchmark.py."""
+import copy
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+from torch import Tensor
+
+AMP_DTYPES = {'none': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
+
+
+def long_tail_counts(num_classes: int, max_count: int = 500,
+                     imbalance: float = 100.0) -> List[int]:
+    """CIFAR-LT profile ``n_c = int(max * (1/IF)^(c/(C-1)))``, at least 1."""
+    if num_classes == 1:
+        return [max_count]
+    return [max(1, int(max_count * (1 / imbalance)**(c / (num_classes - 1))))
+            for c in range(num_classes)]
+
+
+def random_graph(num_fine: int, num_nodes: int, k: int,
+                 generator: torch.Generator) -> Tensor:
+    """A valid (n_fine, K) neighbour table: K distinct node ids != y per row.
+
+    Args:
+        num_fine (int): fine classes (node ids 0..n_fine-1).
+        num_nodes (int): all nodes; K <= num_nodes - 1.
+        k (int): neighbours per class.
+        generator (torch.Generator): source of randomness.
+
+    Returns:
+        Tensor: (num_fine, k) long.
+    """
+    if k > num_nodes - 1:
+        raise ValueError(f'K={k} needs at least {k + 1} nodes, got {num_nodes}.')
+    scores = torch.rand(num_fine, num_nodes, generator=generator)
+    scores[torch.arange(num_fine), torch.arange(num_fine)] = -1.0  # never y
+    return scores.topk(k, dim=1).indices
+
+
+def level_num_classes(head) -> List[int]:
+    """Classes per level, coarsest first (one level for a plain ClsHead)."""
+    if hasattr(head, 'level_num_classes'):
+        return list(head.level_num_classes)
+    return [int(head.num_classes)]
+
+
+def prepare_head(head, seed: int = 0) -> None:
+    """Give an SKCLHead a random graph and long-tailed counts (no-op otherwise)."""
+    generator = torch.Generator().manual_seed(seed)
+    levels = level_num_classes(head)
+    if hasattr(head, 'set_class_counts'):
+        head.set_class_counts([long_tail_counts(n) for n in levels])
+    if hasattr(head, 'set_semantic_graph'):
+        table = random_graph(levels[-1], sum(levels), head.num_neighbours,
+                             generator)
+        head.set_semantic_graph(table)
+
+
+def synthetic_labels(batch: int, levels: Sequence[int],
+                     generator: torch.Generator) -> Tensor:
+    """(B, n_levels) labels, coarsest first; level l label = fine % size_l."""
+    fine = torch.randint(levels[-1], (batch, ), generator=generator)
+    return torch.stack([fine % n for n in levels[:-1]] + [fine], dim=1)
+
+
+def synthetic_batch(batch: int, views: int, img_size: int,
+                    levels: Sequence[int], seed: int = 0) -> Dict:
+    """A collated batch as the train dataloader gives it (default_collate).
+
+    Args:
+        batch (int): B samples.
+        views (int): V views per sample (1: a single (B, 3, H, W) tensor).
+        img_size (int): H = W.
+        levels (Sequence[int]): classes per level, coarsest first.
+        seed (int): Defaults to 0.
+
+    Returns:
+        dict: ``inputs`` (a uint8 (B, 3, H, W) tensor, or a list of V of
+        them) and ``data_samples`` (B DataSample with ``gt_label`` and
+        ``gt_level_labels``).
+    """
+    from mmpretrain.structures import DataSample
+    generator = torch.Generator().manual_seed(seed)
+    shape = (batch, 3, img_size, img_size)
+    images = [torch.randint(0, 256, shape, generator=generator,
+                            dtype=torch.uint8) for _ in range(views)]
+    labels = synthetic_labels(batch, levels, generator)
+    samples = []
+    for row in labels:
+        sample = DataSample().set_gt_label(int(row[-1]))
+        sample.set_field(row.clone(), 'gt_level_labels')
+        samples.append(sample)
+    inputs = images if views > 1 else images[0]
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def model_config(cfg) -> dict:
+    """The config's model with its data preprocessor, as the Runner merges it."""
+    model = copy.deepcopy(cfg.model)
+    if model.get('data_preprocessor') is None and cfg.get('data_preprocessor'):
+        model['data_preprocessor'] = copy.deepcopy(cfg.data_preprocessor)
+    return model
+
+
+def ce_model_config(model: dict, num_classes: int) -> dict:
+    """Same backbone, neck and preprocessor with a LinearClsHead (CE, one view)."""
+    ce = copy.deepcopy(model)
+    in_channels = model['head'].get('in_channels')
+    if in_channels is None:
+        raise ValueError('the CE baseline needs model.head.in_channels (the '
+                         'neck width) in the config; got none.')
+    ce['head'] = dict(type='LinearClsHead', num_classes=num_classes,
+                      in_channels=in_channels,
+                      loss=dict(type='CrossEntropyLoss', loss_weight=1.0))
+    return ce
+
+
+def build_model(model_cfg: dict, device: torch.device,
+                channels_last: bool = False):
+    """Build a classifier from ``model_cfg`` in train mode on ``device``."""
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import MODELS
+    init_default_scope('mmpretrain')
+    model_cfg = copy.deepcopy(model_cfg)
+    if channels_last:
+        preprocessor = model_cfg.setdefault(
+            'data_preprocessor', dict(type='MultiViewClsDataPreprocessor'))
+        preprocessor['channels_last'] = True
+    model = MODELS.build(model_cfg)
+    prepare_head(model.head)
+    return model.to(device).train()
+
+
+def build_optim_wrapper(model, optim_cfg: Optional[dict],
+                        device: torch.device, amp: str = 'none'):
+    """The config's optimiser; AmpOptimWrapper with ``amp`` on a GPU.
+
+    On a CPU the wrapper stays plain: the caller autocasts (bf16 only).
+    """
+    from mmengine.optim import build_optim_wrapper as build
+    optim_cfg = copy.deepcopy(optim_cfg or dict(
+        optimizer=dict(type='SGD', lr=0.1, momentum=0.9)))
+    optim_cfg.pop('type', None)
+    if amp != 'none' and device.type == 'cuda':
+        optim_cfg.update(type='AmpOptimWrapper',
+                         dtype='float16' if amp == 'fp16' else 'bfloat16')
+    else:
+        optim_cfg['type'] = 'OptimWrapper'
+        optim_cfg.pop('dtype', None)
+        optim_cfg.pop('loss_scale', None)
+    return build(model, optim_cfg)
+
+
+def random_images(num: int, img_size: int, seed: int = 0) -> List[np.ndarray]:
+    """``num`` random uint8 (H, W, 3) RGB images."""
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, 256, (img_size, img_size, 3), dtype=np.uint8)
+            for _ in range(num)]

@@ -1,0 +1,81 @@
+"""tools/benchmark.py: real CPU runs on the quickstart config and loss scaling."""
+import json
+import math
+
+import pytest
+
+from tests.tools_runner import run_tool
+
+CONFIG = 'configs/quickstart/skcl_resnet32_digitslt.py'
+REQUIRED = ('device', 'step_images_per_s', 'ce_step_images_per_s',
+            'head_loss_fraction', 'pipeline_images_per_s_per_worker')
+
+
+@pytest.fixture(scope='module')
+def quickstart(tmp_path_factory):
+    out = tmp_path_factory.mktemp('bench') / 'result.json'
+    proc = run_tool(['tools/benchmark.py', CONFIG, '--batch-size', '8',
+                     '--iters', '2', '--warmup', '1', '--device', 'cpu',
+                     '--json', str(out)], timeout=300)
+    return json.loads(out.read_text()), proc.stdout
+
+
+def test_json_has_required_finite_positive_values(quickstart):
+    res, _ = quickstart
+    for key in REQUIRED:
+        assert key in res, f'missing {key}'
+    assert res['device'] == 'cpu'
+    numbers = {k: v for k, v in res.items()
+               if isinstance(v, float) and k != 'head_loss_fraction'}
+    assert len(numbers) >= 18  # 3 parts x 2 models x (s, images/s), pipelines, ratios
+    for key, value in numbers.items():
+        assert math.isfinite(value) and value > 0, (key, value)
+    assert 0 < res['head_loss_fraction'] < 1
+    assert res['batch_size'] == 8 and res['views'] == 3
+    # images/s counts samples: batch / seconds of the step
+    assert res['step_images_per_s'] == pytest.approx(8 / res['skcl_step_s'])
+
+
+def test_printout_names_device_torch_threads_and_ratios(quickstart):
+    res, stdout = quickstart
+    assert f"torch {res['torch_version']}" in stdout
+    assert f"{res['num_threads']} threads" in stdout
+    assert res['device_name'] in stdout
+    assert '| optimiser step |' in stdout and 'SKCL/CE time' in stdout
+    assert 'torchvision/PIL BCL' in stdout
+
+
+def test_loss_scaling_mode(tmp_path):
+    out = tmp_path / 'scaling.json'
+    proc = run_tool(['tools/benchmark.py', '--loss-scaling', '--batches', '4', '8',
+                     '--dims', '16', '--iters', '1', '--warmup', '0',
+                     '--device', 'cpu', '--json', str(out)], timeout=300)
+    res = json.loads(out.read_text())
+    assert len(res['points']) == 2 * 3  # batches x default graphs
+    assert {p['num_nodes'] for p in res['points']} == {120, 1000, 8142}
+    assert 'chunked loss not needed' in res['verdict_b1024_80gb']
+    assert '| 8 x 2 | 16 | 8142 | 16 |' in proc.stdout
+
+
+def test_errors_name_the_fix():
+    proc = run_tool(['tools/benchmark.py'], check=False)
+    assert proc.returncode == 2 and 'give a CONFIG, or --loss-scaling' in proc.stderr
+    proc = run_tool(['tools/benchmark.py', CONFIG, '--device', 'cpu', '--amp',
+                     'fp16', '--skip-pipeline'], check=False)
+    assert proc.returncode != 0 and '--amp bf16' in proc.stderr
+
+
+def test_config_switches_bf16_and_channels_last_on_cpu(tmp_path):
+    """The config's own switches (as --cfg-options) set --amp / --channels-last."""
+    out = tmp_path / 'bf16.json'
+    run_tool(['tools/benchmark.py', CONFIG, '--batch-size', '4', '--iters', '1',
+              '--warmup', '0', '--device', 'cpu', '--skip-pipeline', '--skip-ce',
+              '--json', str(out), '--cfg-options',
+              'optim_wrapper.type=AmpOptimWrapper',
+              'optim_wrapper.dtype=bfloat16', 'data_preprocessor.channels_last=True'],
+             timeout=300)
+    res = json.loads(out.read_text())
+    assert res['amp'] == 'bf16' and res['channels_last'] is True
+    assert 'pipeline_images_per_s_per_worker' not in res
+    assert 'ce_step_images_per_s' not in res
+    assert 0 < res['head_loss_fraction'] < 1 and res['step_images_per_s'] > 0

@@ -1,0 +1,50 @@
+"""skcl_mm.utils.loss_scaling: analytic sizes, RSS tracking, measured points."""
+import pytest
+import torch
+
+from skcl_mm.models.losses.skcl_loss import skcl_loss
+from skcl_mm.utils import loss_scaling as ls
+
+CPU = torch.device('cpu')
+
+
+def test_analytic_sizes_by_hand():
+    sizes = ls.analytic_matrix_mib(2048, 8142)
+    assert sizes['nxn_mib'] == 16.0  # 2048^2 * 4 B = 16 MiB
+    assert sizes['nxnodes_mib'] == pytest.approx(2048 * 8142 * 4 / 2**20)
+
+
+def test_peak_rss_sees_a_large_allocation():
+    with ls.PeakRSS() as small:
+        pass
+    with ls.PeakRSS() as tracker:
+        block = torch.ones(64 * 2**20 // 4)  # 64 MiB, touched
+        del block
+    assert tracker.delta > 48 * 2**20
+    assert small.delta < tracker.delta
+
+
+def test_loss_inputs_are_valid_for_skcl_loss():
+    feats, labels, protos, graph = ls.loss_inputs(6, 2, 10, 12, 8, 2, CPU)
+    assert feats.shape == (12, 8) and protos.shape == (12, 8)
+    assert torch.equal(labels[:6], labels[6:])  # two views of one image
+    assert feats.requires_grad and protos.requires_grad
+    assert torch.allclose(feats.norm(dim=1), torch.ones(12))
+    loss = skcl_loss(feats, labels, protos, graph)
+    loss.backward()
+    assert torch.isfinite(loss) and feats.grad is not None
+
+
+def test_loss_scaling_points_and_verdict():
+    points = ls.loss_scaling(batches=(4, 8), graphs=((10, 12, 2), ),
+                             dims=(8, ), iters=1, warmup=0, device=CPU)
+    assert [p['batch'] for p in points] == [4, 8]
+    keys = {'batch', 'views', 'anchors', 'num_fine', 'num_nodes', 'dim', 'k',
+            'ms', 'peak_mib', 'nxn_mib', 'nxnodes_mib'}
+    for p in points:
+        assert set(p) == keys and p['ms'] > 0 and p['peak_mib'] >= 0
+        assert p['anchors'] == 2 * p['batch']
+    fake = [dict(peak_mib=10.0, nxn_mib=1.0, nxnodes_mib=1.0)]  # 5 matrices
+    text = ls.verdict_for_batch(1024, 2, 8142, 80.0, fake)
+    assert 'N=2048' in text and '16.0 MiB' in text and 'not needed' in text
+    assert 'NEEDED' in ls.verdict_for_batch(1024, 2, 8142, 0.1, fake)

@@ -1,0 +1,216 @@
+"""Throughput of a config's training step, its parts and its data pipeline.
+
+    python tools/benchmark.py CONFIG [--batch-size 256] [--iters 5] [--warmup 2]
+        [--device auto|cpu|cuda] [--amp none|fp16|bf16] [--channels-last]
+        [--skip-pipeline] [--json FILE] [--cfg-options k=v ...]
+    python tools/benchmark.py --loss-scaling [--batches 128 ... 2048]
+        [--dims 128 1024] [--json FILE]
+
+Synthetic inputs of the config's shape (uint8 images, random labels, a random
+semantic graph, long-tailed counts). "images/s" counts training samples (one
+dataset image with all its views): epoch time = dataset size / images/s.
+"""
+import argparse
+import json
+import math
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import torch  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
+
+import skcl_mm  # noqa: E402,F401  (registers components)
+from skcl_mm.utils import benchmark as bm  # noqa: E402
+from skcl_mm.utils import benchmark_setup as setup  # noqa: E402
+
+HEAD_LOSS_BUDGET = 0.05
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Benchmark a config (skcl_mm)')
+    parser.add_argument('config', nargs='?', help='train config file')
+    parser.add_argument('--batch-size', type=int,
+                        help='samples per step (default: the config\'s)')
+    parser.add_argument('--iters', type=int, default=5, help='timed repeats')
+    parser.add_argument('--warmup', type=int, default=2, help='untimed repeats')
+    parser.add_argument('--device', default='auto', help='auto, cpu, cuda, cuda:1')
+    parser.add_argument('--amp', choices=sorted(setup.AMP_DTYPES), default='none')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='data_preprocessor.channels_last=True')
+    parser.add_argument('--img-size', type=int, default=32, help='H = W of inputs')
+    parser.add_argument('--threads', type=int, help='torch.set_num_threads')
+    parser.add_argument('--skip-pipeline', action='store_true')
+    parser.add_argument('--pipeline-samples', type=int,
+                        help='images per timed pipeline round (default: batch)')
+    parser.add_argument('--skip-ce', action='store_true',
+                        help='no CE baseline (no ce_* keys)')
+    parser.add_argument('--json', help='write the results here too')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parser.add_argument('--loss-scaling', action='store_true',
+                        help='time/memory of skcl_loss vs batch and nodes')
+    parser.add_argument('--batches', type=int, nargs='+',
+                        default=[128, 256, 512, 1024, 2048])
+    parser.add_argument('--dims', type=int, nargs='+', default=[128, 1024])
+    args = parser.parse_args(argv)
+    if args.config is None and not args.loss_scaling:
+        parser.error('give a CONFIG, or --loss-scaling')
+    return args
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == 'auto':
+        return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    device = torch.device(name)
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise SystemExit(f'--device {name}: no CUDA GPU here; use --device cpu.')
+    return device
+
+
+def time_models(cfg, args, device, views):
+    """SKCL and CE-baseline timings, images/s and ratios."""
+    model_cfg = setup.model_config(cfg)
+    model = setup.build_model(model_cfg, device, args.channels_last)
+    levels = setup.level_num_classes(model.head)
+    optim = setup.build_optim_wrapper(model, cfg.get('optim_wrapper'), device,
+                                      args.amp)
+    data = setup.synthetic_batch(args.batch_size, views, args.img_size, levels)
+    out = {f'skcl_{k}': v for k, v in bm.model_timings(
+        model, optim, data, args.iters, args.warmup, device, args.amp).items()}
+    if not args.skip_ce:
+        ce = setup.build_model(setup.ce_model_config(model_cfg, levels[-1]),
+                               device, args.channels_last)
+        ce_optim = setup.build_optim_wrapper(ce, cfg.get('optim_wrapper'),
+                                             device, args.amp)
+        ce_data = setup.synthetic_batch(args.batch_size, 1, args.img_size, levels)
+        out.update({f'ce_{k}': v for k, v in bm.model_timings(
+            ce, ce_optim, ce_data, args.iters, args.warmup, device,
+            args.amp).items()})
+    for key in [k for k in out if k.endswith('_s')]:
+        out[key[:-2] + '_images_per_s'] = args.batch_size / out[key]
+    out['step_images_per_s'] = out['skcl_step_images_per_s']
+    out['head_loss_fraction'] = out['skcl_head_loss_s'] / out['skcl_step_s']
+    if not args.skip_ce:
+        out['step_time_ratio_skcl_over_ce'] = out['skcl_step_s'] / out['ce_step_s']
+    return out
+
+
+def time_pipelines(cfg, args):
+    """Per-worker samples/s: config pipeline, its first view alone, BCL's."""
+    from skcl_mm.utils.bcl_reference_pipeline import BCLCifarViews
+    pipeline = bm.build_pipeline(cfg.train_dataloader.dataset.pipeline)
+    single = bm.single_view_pipeline(pipeline)
+    images = setup.random_images(args.pipeline_samples or args.batch_size,
+                                 args.img_size)
+    bcl = BCLCifarViews(args.img_size, num_sim=bm.count_views(pipeline) - 1)
+    runs = dict(
+        pipeline=lambda img: pipeline(bm.mm_sample(img, 0)),
+        ce_pipeline=lambda img: single(bm.mm_sample(img, 0)),
+        bcl_pipeline=bcl)
+    seconds = bm.measure_pipelines(runs, images, args.iters, args.warmup)
+    out = {f'{name}_images_per_s_per_worker': len(images) / value
+           for name, value in seconds.items()}
+    out['pipeline_speedup_over_bcl'] = (out['pipeline_images_per_s_per_worker'] /
+                                        out['bcl_pipeline_images_per_s_per_worker'])
+    return out
+
+
+def report(res) -> str:
+    """Human-readable table of a benchmark result dict."""
+    lines = [f"device {res['device']} ({res['device_name']}), torch "
+             f"{res['torch_version']}, {res['num_threads']} threads, "
+             f"{res['cpu_cores']} CPU cores, amp {res['amp']}, channels_last "
+             f"{res['channels_last']}",
+             f"config {res['config']}: batch {res['batch_size']} x {res['views']} "
+             f"views, {res['img_size']}px, median of {res['iters']} "
+             f"(warmup {res['warmup']})",
+             '| part | SKCL s | SKCL images/s | CE s | CE images/s | SKCL/CE time |',
+             '|---|---|---|---|---|---|']
+    for part, name in (('backbone', 'backbone+neck fwd+bwd'),
+                       ('head_loss', 'head+loss fwd+bwd'), ('step', 'optimiser step')):
+        skcl_s = res[f'skcl_{part}_s']
+        ce_s = res.get(f'ce_{part}_s', math.nan)
+        lines.append(f'| {name} | {skcl_s:.4f} | {images_per_s_cell(res, "skcl", part)} | '
+                     f'{ce_s:.4f} | {images_per_s_cell(res, "ce", part)} | '
+                     f'{skcl_s / ce_s:.2f} |')
+    frac = res['head_loss_fraction']
+    lines.append(f'head+loss fraction of the SKCL step: {frac:.2%} (budget '
+                 f'{HEAD_LOSS_BUDGET:.0%}: {"met" if frac <= HEAD_LOSS_BUDGET else "NOT met"})')
+    if 'pipeline_images_per_s_per_worker' in res:
+        lines.append(
+            f"pipeline per worker (1 thread), images/s: config "
+            f"{res['pipeline_images_per_s_per_worker']:.1f} ({res['views']} views), "
+            f"torchvision/PIL BCL {res['bcl_pipeline_images_per_s_per_worker']:.1f}, "
+            f"ratio {res['pipeline_speedup_over_bcl']:.2f} (budget >= 1: "
+            f"{'met' if res['pipeline_speedup_over_bcl'] >= 1 else 'NOT met'}); "
+            f"one view (CE) {res['ce_pipeline_images_per_s_per_worker']:.1f}")
+    return '\n'.join(lines)
+
+
+def images_per_s_cell(res, model, part) -> str:
+    value = res.get(f'{model}_{part}_images_per_s')
+    return 'n/a' if value is None else f'{value:.1f}'
+
+
+def apply_config_switches(cfg, args) -> None:
+    """Honour the config's own AMP / channels_last switches (--cfg-options)."""
+    optim = cfg.get('optim_wrapper') or {}
+    if args.amp == 'none' and optim.get('type') == 'AmpOptimWrapper':
+        args.amp = 'bf16' if str(optim.get('dtype')) == 'bfloat16' else 'fp16'
+    preprocessor = cfg.model.get('data_preprocessor') or cfg.get(
+        'data_preprocessor') or {}
+    args.channels_last = args.channels_last or bool(
+        preprocessor.get('channels_last', False))
+
+
+def run_config(args) -> dict:
+    device = resolve_device(args.device)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    args.batch_size = args.batch_size or cfg.train_dataloader.batch_size
+    apply_config_switches(cfg, args)
+    bm.check_amp(device, args.amp)
+    pipeline = bm.build_pipeline(cfg.train_dataloader.dataset.pipeline)
+    views = bm.count_views(pipeline)
+    res = dict(bm.device_info(device), config=args.config, amp=args.amp,
+               channels_last=args.channels_last, batch_size=args.batch_size,
+               views=views, img_size=args.img_size, iters=args.iters,
+               warmup=args.warmup)
+    res.update(time_models(cfg, args, device, views))
+    if not args.skip_pipeline:
+        res.update(time_pipelines(cfg, args))
+    print(report(res))
+    return res
+
+
+def run_loss_scaling(args) -> dict:
+    from skcl_mm.utils.loss_scaling import loss_scaling, verdict_for_batch
+    device = resolve_device(args.device)
+    points = loss_scaling(args.batches, dims=args.dims, iters=args.iters,
+                          warmup=args.warmup, device=device)
+    print('| B x V | N | nodes | d | ms fwd+bwd | peak MiB | N x N MiB | N x n MiB |')
+    print('|---|---|---|---|---|---|---|---|')
+    for p in points:
+        print(f"| {p['batch']} x {p['views']} | {p['anchors']} | {p['num_nodes']} | "
+              f"{p['dim']} | {p['ms']:.1f} | {p['peak_mib']:.1f} | "
+              f"{p['nxn_mib']:.1f} | {p['nxnodes_mib']:.1f} |")
+    verdict = verdict_for_batch(1024, 2, 8142, 80.0, points)
+    print(verdict)
+    return dict(bm.device_info(device), points=points, verdict_b1024_80gb=verdict)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    res = run_loss_scaling(args) if args.loss_scaling else run_config(args)
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(res, f, indent=2)
+    return res
+
+
+if __name__ == '__main__':
+    main()
