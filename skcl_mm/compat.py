@@ -21,7 +21,6 @@ import torch.distributed as torch_dist
 def _safe_global_types():
     """Types an mmengine checkpoint pickles besides tensors."""
     from mmengine.logging import HistoryBuffer
-    from mmengine.logging.message_hub import MessageHub  # noqa: F401
 
     types = [HistoryBuffer, np.ndarray, np.dtype, np.bool_]
     # numpy 2 moved numpy.core to numpy._core; pickles name whichever wrote them.

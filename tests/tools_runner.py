@@ -13,15 +13,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def tool_env(extra=None) -> dict:
+    """The environment the tools run in: this one, the repo importable, 1 thread."""
+    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1', HF_HUB_OFFLINE='1')
+    env.update(extra or {})
+    return env
+
+
 def run_tool(args, env=None, timeout=600, check=True):
     """Run ``args`` (``python tools/x.py ...`` or ``bash tools/x.sh ...``) from the repo root.
 
     Returns the CompletedProcess; on failure (with ``check``) the assertion
     shows the tail of the combined output.
     """
-    full_env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1',
-                    HF_HUB_OFFLINE='1')
-    full_env.update(env or {})
+    full_env = tool_env(env)
     cmd = [sys.executable, *args] if args[0].endswith('.py') else list(args)
     proc = subprocess.run(cmd, cwd=REPO, env=full_env, capture_output=True,
                           text=True, timeout=timeout)

