@@ -15,6 +15,7 @@ from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from skcl_mm.utils import add_runner_args, prepare_config, protocol_notes  # noqa: E402
+from skcl_mm.utils.launch import LOADERS  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -48,7 +49,7 @@ def main(argv=None):
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.no_persistent_workers:
-        for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for field in LOADERS:
             if cfg.get(field):
                 cfg[field]['persistent_workers'] = False
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

@@ -11,11 +11,9 @@ AMP_DTYPES = {'none': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 
 def long_tail_counts(num_classes: int, max_count: int = 500,
                      imbalance: float = 100.0) -> List[int]:
-    """CIFAR-LT profile ``n_c = int(max * (1/IF)^(c/(C-1)))``, at least 1."""
-    if num_classes == 1:
-        return [max_count]
-    return [max(1, int(max_count * (1 / imbalance)**(c / (num_classes - 1))))
-            for c in range(num_classes)]
+    """The dataset wrapper's CIFAR-LT profile, at least 1 image per class."""
+    from skcl_mm.datasets.long_tail_hierarchy import long_tail_counts as profile
+    return [max(1, n) for n in profile(max_count, num_classes, imbalance)]
 
 
 def random_graph(num_fine: int, num_nodes: int, k: int,
