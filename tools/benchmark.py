@@ -36,10 +36,18 @@ def parse_args(argv=None):
     parser.add_argument('--iters', type=int, default=5, help='timed repeats')
     parser.add_argument('--warmup', type=int, default=2, help='untimed repeats')
     parser.add_argument('--device', default='auto', help='auto, cpu, cuda, cuda:1')
-    parser.add_argument('--amp', choices=sorted(setup.AMP_DTYPES), default='none')
+    parser.add_argument('--amp', choices=sorted(setup.AMP_DTYPES),
+                        help="autocast dtype; default: the config's optim_wrapper "
+                             '(AmpOptimWrapper dtype), else none')
     parser.add_argument('--channels-last', action='store_true',
                         help='data_preprocessor.channels_last=True')
-    parser.add_argument('--img-size', type=int, default=32, help='H = W of inputs')
+    parser.add_argument('--img-size', type=int,
+                        help='H = W of the model inputs (default: what the '
+                             "config's train pipeline outputs)")
+    parser.add_argument('--source-size', type=int, nargs=2, metavar=('H', 'W'),
+                        help='size of the images fed to the pipeline (default: '
+                             'the model input size; 375 500 when the pipeline '
+                             'loads files, written as JPEGs)')
     parser.add_argument('--threads', type=int, help='torch.set_num_threads')
     parser.add_argument('--skip-pipeline', action='store_true')
     parser.add_argument('--pipeline-samples', type=int,
@@ -96,23 +104,26 @@ def time_models(cfg, args, device, views):
     return out
 
 
-def time_pipelines(cfg, args):
-    """Per-worker samples/s: config pipeline, its first view alone, BCL's."""
-    from skcl_mm.utils.bcl_reference_pipeline import BCLCifarViews
-    pipeline = bm.build_pipeline(cfg.train_dataloader.dataset.pipeline)
+def time_pipelines(pipeline, source, args):
+    """Per-worker samples/s: config pipeline, its first view alone, and BCL's
+    torchvision/PIL views for in-memory CIFAR-size pipelines."""
     single = bm.single_view_pipeline(pipeline)
-    images = setup.random_images(args.pipeline_samples or args.batch_size,
-                                 args.img_size)
-    bcl = BCLCifarViews(args.img_size, num_sim=bm.count_views(pipeline) - 1)
-    runs = dict(
-        pipeline=lambda img: pipeline(bm.mm_sample(img, 0)),
-        ce_pipeline=lambda img: single(bm.mm_sample(img, 0)),
-        bcl_pipeline=bcl)
-    seconds = bm.measure_pipelines(runs, images, args.iters, args.warmup)
-    out = {f'{name}_images_per_s_per_worker': len(images) / value
+    items = source.items(args.pipeline_samples or args.batch_size)
+    runs = dict(pipeline=lambda item: pipeline(source.sample(item)),
+                ce_pipeline=lambda item: single(source.sample(item)))
+    if not source.loads_files:
+        from skcl_mm.utils.bcl_reference_pipeline import BCLCifarViews
+        runs['bcl_pipeline'] = BCLCifarViews(args.img_size,
+                                             num_sim=bm.count_views(pipeline) - 1)
+    seconds = bm.measure_pipelines(runs, items, args.iters, args.warmup)
+    out = {f'{name}_images_per_s_per_worker': len(items) / value
            for name, value in seconds.items()}
-    out['pipeline_speedup_over_bcl'] = (out['pipeline_images_per_s_per_worker'] /
-                                        out['bcl_pipeline_images_per_s_per_worker'])
+    out['pipeline_source_size'] = list(source.source_size)
+    out['pipeline_loads_files'] = source.loads_files
+    if 'bcl_pipeline' in runs:
+        out['pipeline_speedup_over_bcl'] = (
+            out['pipeline_images_per_s_per_worker'] /
+            out['bcl_pipeline_images_per_s_per_worker'])
     return out
 
 
@@ -138,13 +149,18 @@ def report(res) -> str:
     lines.append(f'head+loss fraction of the SKCL step: {frac:.2%} (budget '
                  f'{HEAD_LOSS_BUDGET:.0%}: {"met" if frac <= HEAD_LOSS_BUDGET else "NOT met"})')
     if 'pipeline_images_per_s_per_worker' in res:
-        lines.append(
-            f"pipeline per worker (1 thread), images/s: config "
-            f"{res['pipeline_images_per_s_per_worker']:.1f} ({res['views']} views), "
-            f"torchvision/PIL BCL {res['bcl_pipeline_images_per_s_per_worker']:.1f}, "
-            f"ratio {res['pipeline_speedup_over_bcl']:.2f} (budget >= 1: "
-            f"{'met' if res['pipeline_speedup_over_bcl'] >= 1 else 'NOT met'}); "
-            f"one view (CE) {res['ce_pipeline_images_per_s_per_worker']:.1f}")
+        h, w = res['pipeline_source_size']
+        source = 'JPEG files' if res['pipeline_loads_files'] else 'arrays'
+        line = (f"pipeline per worker (1 thread, {h}x{w} {source}), images/s: "
+                f"config {res['pipeline_images_per_s_per_worker']:.1f} "
+                f"({res['views']} views); one view (CE) "
+                f"{res['ce_pipeline_images_per_s_per_worker']:.1f}")
+        if 'pipeline_speedup_over_bcl' in res:
+            ratio = res['pipeline_speedup_over_bcl']
+            line += (f"; torchvision/PIL BCL "
+                     f"{res['bcl_pipeline_images_per_s_per_worker']:.1f}, ratio "
+                     f"{ratio:.2f} (budget >= 1: {'met' if ratio >= 1 else 'NOT met'})")
+        lines.append(line)
     return '\n'.join(lines)
 
 
@@ -154,10 +170,12 @@ def images_per_s_cell(res, model, part) -> str:
 
 
 def apply_config_switches(cfg, args) -> None:
-    """Honour the config's own AMP / channels_last switches (--cfg-options)."""
+    """The config's own AMP / channels_last switches unless --amp is given."""
     optim = cfg.get('optim_wrapper') or {}
-    if args.amp == 'none' and optim.get('type') == 'AmpOptimWrapper':
-        args.amp = 'bf16' if str(optim.get('dtype')) == 'bfloat16' else 'fp16'
+    if args.amp is None:
+        args.amp = 'none'
+        if optim.get('type') == 'AmpOptimWrapper':
+            args.amp = 'bf16' if str(optim.get('dtype')) == 'bfloat16' else 'fp16'
     preprocessor = cfg.model.get('data_preprocessor') or cfg.get(
         'data_preprocessor') or {}
     args.channels_last = args.channels_last or bool(
@@ -174,13 +192,16 @@ def run_config(args) -> dict:
     bm.check_amp(device, args.amp)
     pipeline = bm.build_pipeline(cfg.train_dataloader.dataset.pipeline)
     views = bm.count_views(pipeline)
+    source = bm.PipelineSource(pipeline, args.source_size, args.img_size)
+    args.img_size = args.img_size or source.output_size
     res = dict(bm.device_info(device), config=args.config, amp=args.amp,
                channels_last=args.channels_last, batch_size=args.batch_size,
                views=views, img_size=args.img_size, iters=args.iters,
                warmup=args.warmup)
     res.update(time_models(cfg, args, device, views))
     if not args.skip_pipeline:
-        res.update(time_pipelines(cfg, args))
+        res.update(time_pipelines(pipeline, source, args))
+    source.cleanup()
     print(report(res))
     return res
 

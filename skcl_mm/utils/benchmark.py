@@ -5,10 +5,13 @@ timed repeats after ``warmup`` untimed ones (CUDA synchronised around each).
 """
 import contextlib
 import os
+import os.path as osp
 import platform
+import shutil
 import statistics
+import tempfile
 import time
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -158,19 +161,29 @@ def build_pipeline(pipeline_cfg: Sequence[dict]) -> Callable:
     return Compose([TRANSFORMS.build(t) for t in pipeline_cfg])
 
 
+def _multi_view_index(pipeline: Callable) -> Optional[int]:
+    """Position of the first MultiView transform, if any."""
+    for index, transform in enumerate(pipeline.transforms):
+        if type(transform).__name__ == 'MultiView':
+            return index
+    return None
+
+
 def single_view_pipeline(pipeline: Callable) -> Callable:
-    """The first branch of a leading MultiView (one view), then the rest."""
+    """The pipeline with its MultiView cut down to the first branch (one view)."""
     from mmengine.dataset import Compose
-    first, *rest = pipeline.transforms
-    if type(first).__name__ != 'MultiView':
+    index = _multi_view_index(pipeline)
+    if index is None:
         return pipeline
-    return Compose([first.pipelines[0], *rest])
+    transforms = list(pipeline.transforms)
+    transforms[index] = transforms[index].pipelines[0]
+    return Compose(transforms)
 
 
 def count_views(pipeline: Callable) -> int:
-    """Views per sample: the total of a leading MultiView, else 1."""
-    first = pipeline.transforms[0]
-    return len(first.transforms) if type(first).__name__ == 'MultiView' else 1
+    """Views per sample: the total of the pipeline's MultiView, else 1."""
+    index = _multi_view_index(pipeline)
+    return 1 if index is None else len(pipeline.transforms[index].transforms)
 
 
 def measure_pipelines(fns: Dict[str, Callable], items: Sequence, iters: int,
@@ -225,3 +238,84 @@ def mm_sample(img, index: int) -> Dict:
     return dict(img=img.copy(), gt_label=0, sample_idx=index,
                 gt_level_labels=np.zeros(2, dtype=np.int64),
                 img_shape=img.shape[:2], ori_shape=img.shape[:2])
+
+
+class PipelineSource:
+    """What the benchmark feeds a train pipeline, and what comes out.
+
+    A pipeline that starts with ``LoadImageFromFile`` (ImageNet-LT) is fed
+    real JPEG files written to a temporary folder, so decoding is timed as in
+    training; any other pipeline gets uint8 (H, W, 3) arrays in the data info
+    (mmpretrain's CIFAR datasets). Smooth random content (bicubic upsampling
+    of a coarse grid) keeps the JPEGs near natural images' size.
+
+    Args:
+        pipeline: The composed train pipeline.
+        source_size (tuple[int, int], optional): (H, W) of the fed images;
+            default (375, 500) for files (a typical ImageNet photo), else
+            (32, 32) or ``model_size``.
+        model_size (int, optional): H = W the model takes, if known.
+
+    Attributes:
+        loads_files (bool): The pipeline reads files.
+        source_size (tuple[int, int]): (H, W) of the fed images.
+        output_size (int): Width of the pipeline's packed views.
+    """
+
+    def __init__(self, pipeline: Callable,
+                 source_size: Optional[Sequence[int]] = None,
+                 model_size: Optional[int] = None):
+        self.pipeline = pipeline
+        first = pipeline.transforms[0]
+        self.loads_files = type(first).__name__ == 'LoadImageFromFile'
+        if source_size is None:
+            source_size = ((375, 500) if self.loads_files else
+                           (model_size or 32, model_size or 32))
+        self.source_size: Tuple[int, int] = (int(source_size[0]),
+                                             int(source_size[1]))
+        self._folder = (tempfile.mkdtemp(prefix='skcl_mm_bench_')
+                        if self.loads_files else None)
+        self._written = 0
+        packed = pipeline(self.sample(self.items(1)[0]))
+        inputs = packed['inputs']
+        view = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        self.output_size = int(view.shape[-1])
+
+    def items(self, num: int) -> List:
+        """``num`` arrays, or paths of ``num`` new JPEG files."""
+        images = _smooth_images(num, self.source_size, seed=self._written)
+        if not self.loads_files:
+            return images
+        from PIL import Image
+        paths = []
+        for image in images:
+            path = osp.join(self._folder, f'{self._written:06d}.JPEG')
+            Image.fromarray(image).save(path, quality=90)
+            self._written += 1
+            paths.append(path)
+        return paths
+
+    def sample(self, item) -> Dict:
+        """The data info the dataset would hand the pipeline for ``item``."""
+        if self.loads_files:
+            return dict(img_path=item, gt_label=0, sample_idx=0,
+                        gt_level_labels=np.zeros(2, dtype=np.int64))
+        return mm_sample(item, 0)
+
+    def cleanup(self) -> None:
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+def _smooth_images(num: int, size: Tuple[int, int], seed: int) -> List[np.ndarray]:
+    """``num`` uint8 (H, W, 3) images; random at 32x32 and below, smooth above."""
+    rng = np.random.default_rng(seed)
+    h, w = size
+    if max(h, w) <= 32:
+        return [rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(num)]
+    from PIL import Image
+    coarse = (max(2, w // 16), max(2, h // 16))
+    return [np.asarray(Image.fromarray(
+        rng.integers(0, 256, (coarse[1], coarse[0], 3), dtype=np.uint8)).resize(
+            (w, h), Image.BICUBIC)) for _ in range(num)]

@@ -79,3 +79,20 @@ def test_config_switches_bf16_and_channels_last_on_cpu(tmp_path):
     assert 'pipeline_images_per_s_per_worker' not in res
     assert 'ce_step_images_per_s' not in res
     assert 0 < res['head_loss_fraction'] < 1 and res['step_images_per_s'] > 0
+
+
+def test_imagenet_config_on_cpu_explicit_amp_none_and_jpeg_pipeline(tmp_path):
+    """--amp none overrides the config's fp16 AMP; the loader pipeline reads JPEGs."""
+    out = tmp_path / 'in.json'
+    proc = run_tool(['tools/benchmark.py', 'configs/skcl_resnet50_imagenetlt.py',
+                     '--batch-size', '1', '--iters', '1', '--warmup', '0',
+                     '--device', 'cpu', '--amp', 'none', '--skip-ce',
+                     '--pipeline-samples', '2', '--source-size', '48', '64',
+                     '--json', str(out)], timeout=300)
+    res = json.loads(out.read_text())
+    assert res['amp'] == 'none' and res['img_size'] == 224 and res['views'] == 3
+    assert res['pipeline_loads_files'] is True
+    assert res['pipeline_source_size'] == [48, 64]
+    assert res['pipeline_images_per_s_per_worker'] > 0
+    assert 'bcl_pipeline_images_per_s_per_worker' not in res
+    assert '48x64 JPEG files' in proc.stdout

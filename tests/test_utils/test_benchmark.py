@@ -120,3 +120,29 @@ def test_pipeline_views_single_view_and_measure():
     assert torch.get_num_threads() == threads
     with pytest.raises(ValueError, match='iters >= 1'):
         bm.measure_pipelines(dict(a=len), images, iters=0, warmup=0)
+
+
+def test_pipeline_source_feeds_jpeg_files_to_a_loading_pipeline():
+    """ImageNet-style pipelines (LoadImageFromFile first) get real JPEGs."""
+    import os.path as osp
+    from PIL import Image
+    cfg = Config.fromfile('configs/_base_/datasets/pipelines/imagenet_views.py')
+    pipeline = bm.build_pipeline(cfg.train_pipeline)
+    assert bm.count_views(pipeline) == 3  # MultiView after the loader
+    source = bm.PipelineSource(pipeline, source_size=(60, 80))
+    assert source.loads_files and source.output_size == 224
+    paths = source.items(2)
+    assert all(p.endswith('.JPEG') and osp.isfile(p) for p in paths)
+    assert Image.open(paths[0]).size == (80, 60)  # (W, H)
+    packed = pipeline(source.sample(paths[1]))
+    assert [v.shape for v in packed['inputs']] == [(3, 224, 224)] * 3
+    single = bm.single_view_pipeline(pipeline)
+    assert single(source.sample(paths[0]))['inputs'].shape == (3, 224, 224)
+    folder = osp.dirname(paths[0])
+    source.cleanup()
+    assert not osp.exists(folder)
+    arrays = bm.PipelineSource(bm.build_pipeline(
+        Config.fromfile('configs/_base_/datasets/pipelines/cifar_views.py')
+        .train_pipeline))
+    assert not arrays.loads_files and arrays.output_size == 32
+    assert arrays.source_size == (32, 32) and arrays.items(3)[0].shape == (32, 32, 3)

@@ -6,21 +6,19 @@ mmcv-lite 2.2.0 shifts hue with ``np.uint8(hue_factor * 255)``, which raises
 adds (``int(hue_factor * 255)``, truncated toward zero) taken modulo 256,
 so hue rotates identically without any out-of-range cast.
 """
-import warnings
+import functools
 
-import mmcv
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageEnhance
 
 from mmpretrain.datasets.transforms.processing import ColorJitter
 from mmpretrain.registry import TRANSFORMS
 
 CHANNEL_ORDERS = ('bgr', 'rgb')
 
-# mmcv's pillow adjust_color warns on every call that it ignores beta/gamma,
-# which this transform never passes.
-warnings.filterwarnings('ignore', message="Only use 'alpha' for pillow backend",
-                        category=UserWarning)
+# Brightness, contrast, saturation: PIL's enhancers (mmcv's pillow backend and
+# torchvision's PIL path call the same ones).
+ENHANCERS = (ImageEnhance.Brightness, ImageEnhance.Contrast, ImageEnhance.Color)
 
 
 def shift_hue(img: np.ndarray, hue_factor: float) -> np.ndarray:
@@ -39,12 +37,22 @@ def shift_hue(img: np.ndarray, hue_factor: float) -> np.ndarray:
         raise ValueError(f'hue_factor must be in [-0.5, 0.5], got {hue_factor}.')
     if img.ndim == 2 or img.shape[-1] == 1:
         return img
-    h, s, v = Image.fromarray(np.ascontiguousarray(img)).convert('HSV').split()
+    rotated = _shift_hue_pil(Image.fromarray(np.ascontiguousarray(img)), hue_factor)
+    return np.asarray(rotated, dtype=np.uint8)
+
+
+def _shift_hue_pil(image: Image.Image, hue_factor: float) -> Image.Image:
+    """:func:`shift_hue` on an RGB PIL image."""
+    h, s, v = image.convert('HSV').split()
     # torchvision adds int32(f * 255) cast to uint8, i.e. that integer mod 256.
-    shift = int(hue_factor * 255) % 256
-    hue = ((np.asarray(h, dtype=np.int32) + shift) % 256).astype(np.uint8)
-    hsv = Image.merge('HSV', (Image.fromarray(hue), s, v))
-    return np.asarray(hsv.convert('RGB'), dtype=np.uint8)
+    hue = h.point(_hue_table(int(hue_factor * 255) % 256))
+    return Image.merge('HSV', (hue, s, v)).convert('RGB')
+
+
+@functools.lru_cache(maxsize=256)
+def _hue_table(shift: int) -> list:
+    """PIL lookup table adding ``shift`` to 8-bit hue, modulo 256."""
+    return [(value + shift) % 256 for value in range(256)]
 
 
 @TRANSFORMS.register_module()
@@ -53,8 +61,9 @@ class HueSafeColorJitter(ColorJitter):
 
     Same sampling as mmpretrain's ``ColorJitter`` (and torchvision's): each
     factor uniform in its range, the four steps in a random permutation.
-    Brightness, contrast and saturation use mmcv's pillow ops; hue uses
-    :func:`shift_hue`.
+    Brightness, contrast and saturation use PIL's ``ImageEnhance`` (what mmcv's
+    pillow backend calls); hue uses :func:`shift_hue`. The image is converted
+    to PIL once and back once, not once per step.
 
     Args:
         brightness (float | Sequence[float]): See ``ColorJitter``.
@@ -80,19 +89,18 @@ class HueSafeColorJitter(ColorJitter):
     def transform(self, results: dict) -> dict:
         """Jitter ``results['img']`` ((H, W, 3) uint8) in place of the dict."""
         img = results['img']
-        # mmcv's pillow ops take BGR; shift_hue takes RGB.
-        bgr = img[..., ::-1] if self.channel_order == 'rgb' else img
+        rgb = img if self.channel_order == 'rgb' else img[..., ::-1]
+        image = Image.fromarray(np.ascontiguousarray(rgb))
         order, brightness, contrast, saturation, hue = self._rand_params()
+        factors = (brightness, contrast, saturation)
         for index in order:
-            if index == 0 and brightness is not None:
-                bgr = mmcv.adjust_brightness(bgr, brightness, backend='pillow')
-            elif index == 1 and contrast is not None:
-                bgr = mmcv.adjust_contrast(bgr, contrast, backend='pillow')
-            elif index == 2 and saturation is not None:
-                bgr = mmcv.adjust_color(bgr, alpha=saturation, backend='pillow')
+            if index < 3 and factors[index] is not None:
+                image = ENHANCERS[index](image).enhance(factors[index])
             elif index == 3 and hue is not None:
-                bgr = shift_hue(bgr[..., ::-1], hue)[..., ::-1]
-        out = bgr[..., ::-1] if self.channel_order == 'rgb' else bgr
+                image = _shift_hue_pil(image, hue)
+        out = np.asarray(image, dtype=np.uint8)
+        if self.channel_order == 'bgr':
+            out = out[..., ::-1]
         results['img'] = np.ascontiguousarray(out)
         return results
 

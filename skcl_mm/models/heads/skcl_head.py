@@ -1,5 +1,5 @@
 """SKCLHead: per-level classifiers, projection/prototype MLPs, semantic graph."""
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -42,6 +42,13 @@ class SKCLHead(ClsHead):
         contrastive_loss (dict, optional): an ``SKCLLoss`` config; its
             ``loss_weight`` is lambda. ``None`` or ``loss_weight=0`` drops the
             contrastive branch (LA / CE baseline).
+        compile_loss (bool | dict): run the tensor part of :meth:`loss`
+            (classifiers, CE, MLPs, contrastive loss; forward and backward)
+            through ``torch.compile`` (a dict is passed as its keyword
+            arguments). On a GPU the eager head is bound by kernel launches
+            (docs/benchmarks.md); compiling fuses them. Needs Triton on a GPU
+            or a C++ compiler on a CPU; the first steps pay the compilation.
+            Defaults to False.
         topk (int | tuple): passed to ``ClsHead``.
         init_cfg (dict, optional): passed to ``ClsHead``.
     """
@@ -53,8 +60,16 @@ class SKCLHead(ClsHead):
                                    tau=1.0),
                  level_loss_weights: Optional[Sequence[float]] = None,
                  contrastive_loss: Optional[dict] = dict(type='SKCLLoss'),
+                 compile_loss: Union[bool, dict] = False,
                  topk=(1, ), init_cfg: Optional[dict] = None):
         super().__init__(loss=loss, topk=topk, init_cfg=init_cfg)
+        if not isinstance(compile_loss, (bool, dict)):
+            raise TypeError('compile_loss must be a bool or a dict of '
+                            f'torch.compile arguments, got {compile_loss!r}.')
+        self.compile_loss = compile_loss
+        # Readiness of the graph / counts buffers, checked once on the host
+        # (a tensor check every step would synchronise with the GPU).
+        self._ready: Dict[str, bool] = {}
         if not isinstance(self.loss_module, LogitAdjustedCrossEntropyLoss):
             raise TypeError('SKCLHead needs loss=dict(type="LogitAdjusted'
                             'CrossEntropyLoss", tau=...) (tau=0: plain CE), got '
@@ -123,15 +138,28 @@ class SKCLHead(ClsHead):
 
     @property
     def has_semantic_graph(self) -> bool:
-        """Whether every entry of the neighbour table holds a node id."""
-        return bool((self.semantic_neighbours >= 0).all())
+        """Whether every entry of the neighbour table holds a node id.
+
+        Read from the buffer once, then kept until ``set_semantic_graph`` or
+        ``load_state_dict`` changes it.
+        """
+        if 'graph' not in self._ready:
+            self._ready['graph'] = bool((self.semantic_neighbours >= 0).all())
+        return self._ready['graph']
 
     @property
     def has_class_counts(self) -> bool:
-        """Whether ``set_class_counts`` has filled every level's log prior."""
-        return not any(
-            torch.isnan(self._log_prior(level)).any()
-            for level in range(len(self.level_num_classes)))
+        """Whether ``set_class_counts`` has filled every level's log prior
+        (kept like :attr:`has_semantic_graph`)."""
+        if 'counts' not in self._ready:
+            self._ready['counts'] = not any(
+                torch.isnan(self._log_prior(level)).any()
+                for level in range(len(self.level_num_classes)))
+        return self._ready['counts']
+
+    def _load_from_state_dict(self, *args, **kwargs):
+        self._ready.clear()  # the buffers may change: read them again
+        super()._load_from_state_dict(*args, **kwargs)
 
     def _log_prior(self, level: int) -> Tensor:
         return getattr(self, f'log_prior_level{level}')
@@ -156,6 +184,7 @@ class SKCLHead(ClsHead):
         if (table.cpu() == own).any():
             raise ValueError('a class cannot be its own neighbour (I_y excludes y).')
         self.semantic_neighbours.copy_(table)
+        self._ready.pop('graph', None)
 
     def set_class_counts(self, level_counts: Sequence[Sequence[int]]) -> None:
         """Store log priors ``log(n_c / sum n)`` per level (called by TrainCountsHook).
@@ -180,6 +209,7 @@ class SKCLHead(ClsHead):
                 raise ValueError(f'level {level}: counts must be >= 0.')
             counts = counts.clamp_min(1)
             self._log_prior(level).copy_((counts / counts.sum()).log())
+        self._ready.pop('counts', None)
 
     def prototypes(self) -> Tensor:
         """(n_nodes, d) normalised prototypes: fine level first, then coarser.
@@ -208,6 +238,42 @@ class SKCLHead(ClsHead):
             raise ValueError(f'{x.shape[0]} feature rows are not a multiple of '
                              f'the {batch} data samples (expected V*B rows).')
         targets = self._level_targets(data_samples, x.device)
+        self._check_ready()
+        return self._tensor_losses()(x, targets)
+
+    def _tensor_losses(self):
+        """:meth:`_losses`, compiled on first use when ``compile_loss`` is set."""
+        if not self.compile_loss:
+            return self._losses
+        compiled = self.__dict__.get('_compiled_losses')
+        if compiled is None:
+            options = self.compile_loss if isinstance(self.compile_loss, dict) else {}
+            compiled = torch.compile(self._losses, **options)
+            self.__dict__['_compiled_losses'] = compiled
+        return compiled
+
+    def __getstate__(self):
+        state = super().__getstate__() if hasattr(super(), '__getstate__') \
+            else self.__dict__.copy()
+        state = dict(state)
+        state.pop('_compiled_losses', None)  # rebuilt on first use
+        return state
+
+    def _check_ready(self) -> None:
+        """The training buffers the hooks fill must be set (host-side flags)."""
+        if self.loss_module.tau != 0 and not self.has_class_counts:
+            raise RuntimeError('SKCLHead: logit adjustment needs the training '
+                               'class counts; add TrainCountsHook to '
+                               'custom_hooks (or call head.set_class_counts).')
+        if self.contrastive is not None and not self.has_semantic_graph:
+            raise RuntimeError('SKCLHead: the semantic graph is not set; add '
+                               'SemanticGraphHook to custom_hooks (or call '
+                               'head.set_semantic_graph) before training.')
+
+    def _losses(self, x: Tensor, targets: Tensor) -> Dict[str, Tensor]:
+        """Every loss term from ``(V*B, D)`` features and (B, n_levels) targets."""
+        batch = targets.shape[0]
+        views = x.shape[0] // batch
         losses = self._ce_losses(x[:batch], targets)
         if self.contrastive is not None:
             contrast = x[batch:] if views > 1 else x
@@ -219,21 +285,18 @@ class SKCLHead(ClsHead):
         """(B, n_levels) labels, coarsest first, from ``gt_level_labels``."""
         num_levels = len(self.level_num_classes)
         if num_levels == 1 and 'gt_level_labels' not in data_samples[0]:
-            labels = [s.gt_label.view(1) for s in data_samples]
+            targets = torch.cat([s.gt_label for s in data_samples])[:, None]
         else:
-            labels = [s.gt_level_labels.view(-1) for s in data_samples]
-        targets = torch.stack(labels).to(device)
-        if targets.shape[1] != num_levels:
-            raise ValueError(f'gt_level_labels has {targets.shape[1]} levels, '
+            targets = torch.stack([s.gt_level_labels for s in data_samples])
+        targets = targets.to(device, non_blocking=True)
+        found = targets.shape[1] if targets.ndim == 2 else 1
+        if targets.ndim != 2 or found != num_levels:
+            raise ValueError(f'gt_level_labels has {found} levels, '
                              f'level_num_classes has {num_levels}.')
         return targets
 
     def _ce_losses(self, x: Tensor, targets: Tensor) -> Dict[str, Tensor]:
         """Weighted logit-adjusted CE of view 0, one entry per level."""
-        if self.loss_module.tau != 0 and not self.has_class_counts:
-            raise RuntimeError('SKCLHead: logit adjustment needs the training '
-                               'class counts; add TrainCountsHook to '
-                               'custom_hooks (or call head.set_class_counts).')
         losses = {}
         for level, classifier in enumerate(self.classifiers):
             loss = self.loss_module(classifier(x), targets[:, level],
@@ -245,10 +308,6 @@ class SKCLHead(ClsHead):
 
     def _contrastive_losses(self, x: Tensor, labels: Tensor) -> Dict[str, Tensor]:
         """Weighted SKCL (or BCL) terms of the contrastive views."""
-        if not self.has_semantic_graph:
-            raise RuntimeError('SKCLHead: the semantic graph is not set; add '
-                               'SemanticGraphHook to custom_hooks (or call '
-                               'head.set_semantic_graph) before training.')
         features = F.normalize(self.projector(x), dim=1)
         return self.contrastive(features, labels, self.prototypes(),
                                 self.semantic_neighbours)

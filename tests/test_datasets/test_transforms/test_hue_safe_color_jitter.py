@@ -119,3 +119,20 @@ def test_rgb_order_is_bgr_order_mirrored():
 def test_invalid_channel_order():
     with pytest.raises(ValueError, match="channel_order.*'rgb'.*'RGB'"):
         HueSafeColorJitter(hue=0.1, channel_order='RGB')
+
+
+@pytest.mark.parametrize('seed', range(6))
+def test_with_hue_equals_torchvision_pil_ops_in_the_drawn_order(seed):
+    """The whole jitter is torchvision's PIL ColorJitter step for step."""
+    jitter = HueSafeColorJitter(0.4, 0.4, 0.4, 0.1, channel_order='rgb')
+    img = random_image(seed)
+    np.random.seed(seed)
+    ours = jitter(dict(img=img.copy()))['img']
+    np.random.seed(seed)
+    order, *factors = jitter._rand_params()
+    ops = (TF.adjust_brightness, TF.adjust_contrast, TF.adjust_saturation,
+           TF.adjust_hue)
+    ref = Image.fromarray(img)
+    for index in order:
+        ref = ops[index](ref, factors[index])
+    assert np.array_equal(ours, np.asarray(ref))

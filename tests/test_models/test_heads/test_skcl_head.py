@@ -205,3 +205,58 @@ def test_image_classifier_three_views_train_step_and_predict(backbone):
         scores = model(images[:batch], mode='tensor')
     assert len(preds) == batch and preds[0].pred_score.shape == (6, )
     assert torch.allclose(preds[1].pred_score, scores[1].softmax(0))
+
+
+def test_loss_step_reads_no_tensor_on_the_host():
+    """Readiness is checked once: a training step has no device->host sync."""
+    from torch.profiler import ProfilerActivity, profile
+    head = ready_head()
+    head.loss(feats(3), samples([0, 1, 2, 3]))  # first step reads the buffers
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        losses = head.loss(feats(3), samples([0, 1, 2, 3]))
+        sum(losses.values()).backward()
+    syncs = {e.name for e in prof.events()} & {
+        'aten::item', 'aten::_local_scalar_dense', 'aten::is_nonzero', 'aten::nonzero'}
+    assert not syncs, syncs
+    # the cached flags follow the setters and load_state_dict
+    head.set_class_counts(COUNTS)
+    assert head.has_class_counts
+    empty = build_head()
+    empty.load_state_dict(head.state_dict())
+    assert empty.has_class_counts and empty.has_semantic_graph
+
+
+def test_compile_loss_matches_eager_losses_and_gradients():
+    import copy
+    import pickle
+    import shutil
+    if not (shutil.which('c++') or shutil.which('g++')):
+        pytest.skip('torch.compile on a CPU needs a C++ compiler')
+    with pytest.raises(TypeError, match='compile_loss must be a bool or a dict'):
+        build_head(compile_loss='yes')
+    eager = ready_head()
+    compiled = copy.deepcopy(eager)
+    compiled.compile_loss = True
+    x = feats(3, batch=6)[0]
+    labels = samples([0, 1, 2, 3, 4, 5])
+    from torch._dynamo.utils import counters
+    counters.clear()
+    results = []
+    for head in (eager, compiled):
+        leaf = x.clone().requires_grad_()
+        losses = head.loss((leaf, ), labels)
+        sum(losses.values()).backward()
+        results.append((losses, leaf.grad, head.classifiers[1].weight.grad,
+                        head.proto_mlp[0].weight.grad))
+    (eager_losses, *eager_grads), (compiled_losses, *compiled_grads) = results
+    assert compiled.__dict__.get('_compiled_losses') is not None
+    assert counters['stats']['unique_graphs'] == 1  # one graph, no breaks
+    assert eager_losses.keys() == compiled_losses.keys()
+    for key in eager_losses:
+        torch.testing.assert_close(compiled_losses[key], eager_losses[key])
+    for got, want in zip(compiled_grads, eager_grads):
+        torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-6)
+    # the compiled function is not part of copies or pickles; rebuilt on use
+    clone = pickle.loads(pickle.dumps(compiled))
+    assert '_compiled_losses' not in clone.__dict__ and clone.compile_loss
+    assert '_compiled_losses' not in copy.deepcopy(compiled).__dict__
