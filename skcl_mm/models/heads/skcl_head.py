@@ -47,8 +47,9 @@ class SKCLHead(ClsHead):
             through ``torch.compile`` (a dict is passed as its keyword
             arguments). On a GPU the eager head is bound by kernel launches
             (docs/benchmarks.md); compiling fuses them. Needs Triton on a GPU
-            or a C++ compiler on a CPU; the first steps pay the compilation.
-            Defaults to False.
+            or a C++ compiler on a CPU; the first step and the first batch of
+            another size pay a compilation (``dynamic=False`` unless the dict
+            says otherwise). Defaults to False.
         topk (int | tuple): passed to ``ClsHead``.
         init_cfg (dict, optional): passed to ``ClsHead``.
     """
@@ -247,7 +248,11 @@ class SKCLHead(ClsHead):
             return self._losses
         compiled = self.__dict__.get('_compiled_losses')
         if compiled is None:
-            options = self.compile_loss if isinstance(self.compile_loss, dict) else {}
+            # Static shapes: the last, smaller batch of an epoch costs one
+            # more compile of the same kind instead of a dynamic-shape graph.
+            options = dict(dynamic=False)
+            if isinstance(self.compile_loss, dict):
+                options.update(self.compile_loss)
             compiled = torch.compile(self._losses, **options)
             self.__dict__['_compiled_losses'] = compiled
         return compiled

@@ -256,6 +256,13 @@ def test_compile_loss_matches_eager_losses_and_gradients():
         torch.testing.assert_close(compiled_losses[key], eager_losses[key])
     for got, want in zip(compiled_grads, eager_grads):
         torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-6)
+    # a smaller (last) batch gets its own static graph, same values as eager
+    small = x[:9].clone()
+    small_labels = labels[:3]
+    torch.testing.assert_close(
+        compiled.loss((small, ), small_labels)['loss_skcl_sample'],
+        eager.loss((small, ), small_labels)['loss_skcl_sample'])
+    assert counters['stats']['unique_graphs'] == 2
     # the compiled function is not part of copies or pickles; rebuilt on use
     clone = pickle.loads(pickle.dumps(compiled))
     assert '_compiled_losses' not in clone.__dict__ and clone.compile_loss
