@@ -77,7 +77,11 @@ def resolve_device(name: str) -> torch.device:
 
 
 def time_models(cfg, args, device, views):
-    """SKCL and CE-baseline timings, images/s and ratios."""
+    """SKCL and CE-baseline timings, images/s and ratios.
+
+    ``views`` is what the dataloader ships per sample (1 when the data
+    preprocessor builds the views on the device).
+    """
     model_cfg = setup.model_config(cfg)
     model = setup.build_model(model_cfg, device, args.channels_last)
     levels = setup.level_num_classes(model.head)
@@ -114,7 +118,7 @@ def time_pipelines(pipeline, source, args):
     if not source.loads_files:
         from skcl_mm.utils.bcl_reference_pipeline import BCLCifarViews
         runs['bcl_pipeline'] = BCLCifarViews(args.img_size,
-                                             num_sim=bm.count_views(pipeline) - 1)
+                                             num_sim=args.total_views - 1)
     seconds = bm.measure_pipelines(runs, items, args.iters, args.warmup)
     out = {f'{name}_images_per_s_per_worker': len(items) / value
            for name, value in seconds.items()}
@@ -134,7 +138,8 @@ def report(res) -> str:
              f"{res['cpu_cores']} CPU cores, amp {res['amp']}, channels_last "
              f"{res['channels_last']}",
              f"config {res['config']}: batch {res['batch_size']} x {res['views']} "
-             f"views, {res['img_size']}px, median of {res['iters']} "
+             f"views{' (built on the device)' if res.get('views_on_device') else ''}, "
+             f"{res['img_size']}px, median of {res['iters']} "
              f"(warmup {res['warmup']})",
              '| part | SKCL s | SKCL images/s | CE s | CE images/s | SKCL/CE time |',
              '|---|---|---|---|---|---|']
@@ -151,9 +156,11 @@ def report(res) -> str:
     if 'pipeline_images_per_s_per_worker' in res:
         h, w = res['pipeline_source_size']
         source = 'JPEG files' if res['pipeline_loads_files'] else 'arrays'
+        shipped = ('1 image, views built on the device' if res.get('views_on_device')
+                   else f"{res['views']} views")
         line = (f"pipeline per worker (1 thread, {h}x{w} {source}), images/s: "
                 f"config {res['pipeline_images_per_s_per_worker']:.1f} "
-                f"({res['views']} views); one view (CE) "
+                f"({shipped}); one view (CE) "
                 f"{res['ce_pipeline_images_per_s_per_worker']:.1f}")
         if 'pipeline_speedup_over_bcl' in res:
             ratio = res['pipeline_speedup_over_bcl']
@@ -191,14 +198,16 @@ def run_config(args) -> dict:
     apply_config_switches(cfg, args)
     bm.check_amp(device, args.amp)
     pipeline = bm.build_pipeline(cfg.train_dataloader.dataset.pipeline)
-    views = bm.count_views(pipeline)
+    loader_views = bm.count_views(pipeline)
+    device_views = setup.preprocessor_views(setup.model_config(cfg))
+    args.total_views = device_views or loader_views
     source = bm.PipelineSource(pipeline, args.source_size, args.img_size)
     args.img_size = args.img_size or source.output_size
     res = dict(bm.device_info(device), config=args.config, amp=args.amp,
                channels_last=args.channels_last, batch_size=args.batch_size,
-               views=views, img_size=args.img_size, iters=args.iters,
-               warmup=args.warmup)
-    res.update(time_models(cfg, args, device, views))
+               views=args.total_views, views_on_device=bool(device_views),
+               img_size=args.img_size, iters=args.iters, warmup=args.warmup)
+    res.update(time_models(cfg, args, device, loader_views))
     if not args.skip_pipeline:
         res.update(time_pipelines(pipeline, source, args))
     source.cleanup()

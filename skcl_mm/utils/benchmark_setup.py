@@ -101,9 +101,19 @@ def model_config(cfg) -> dict:
     return model
 
 
+def preprocessor_views(model: dict) -> Optional[int]:
+    """Views the data preprocessor builds on the device (GPUAugmentDataPreprocessor), else None."""
+    views = (model.get('data_preprocessor') or {}).get('views')
+    return sum(int(view['num_views']) for view in views) if views else None
+
+
 def ce_model_config(model: dict, num_classes: int) -> dict:
-    """Same backbone, neck and preprocessor with a LinearClsHead (CE, one view)."""
+    """Same backbone, neck and preprocessor with a LinearClsHead (CE, one view;
+    a preprocessor that builds views on the device builds only view 0)."""
     ce = copy.deepcopy(model)
+    views = (ce.get('data_preprocessor') or {}).get('views')
+    if views:
+        ce['data_preprocessor']['views'] = [dict(views[0], num_views=1)]
     in_channels = model['head'].get('in_channels')
     if in_channels is None:
         raise ValueError('the CE baseline needs model.head.in_channels (the '

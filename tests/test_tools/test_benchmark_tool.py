@@ -96,3 +96,18 @@ def test_imagenet_config_on_cpu_explicit_amp_none_and_jpeg_pipeline(tmp_path):
     assert res['pipeline_images_per_s_per_worker'] > 0
     assert 'bcl_pipeline_images_per_s_per_worker' not in res
     assert '48x64 JPEG files' in proc.stdout
+
+
+def test_gpu_views_config_counts_the_views_built_on_the_device(tmp_path):
+    out = tmp_path / 'gpuaug.json'
+    proc = run_tool(['tools/benchmark.py', 'configs/skcl_resnet32_cifar100lt_gpuaug.py',
+                     '--batch-size', '4', '--iters', '1', '--warmup', '0',
+                     '--device', 'cpu', '--pipeline-samples', '8',
+                     '--json', str(out)], timeout=300)
+    res = json.loads(out.read_text())
+    assert res['views'] == 3 and res['views_on_device'] is True
+    # the step includes the device-side augmentation of 3 views
+    assert res['skcl_step_s'] > res['skcl_head_loss_s'] > 0
+    assert res['pipeline_images_per_s_per_worker'] > res['bcl_pipeline_images_per_s_per_worker']
+    assert '3 views (built on the device)' in proc.stdout
+    assert '1 image, views built on the device' in proc.stdout

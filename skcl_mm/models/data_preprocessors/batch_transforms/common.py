@@ -1,0 +1,36 @@
+"""Argument checks and small helpers shared by the batch transforms."""
+from typing import Sequence, Tuple, Union
+
+import torch
+from torch import Tensor
+
+
+def check_images(images: Tensor) -> None:
+    """Raise if ``images`` is not a (B, 3, H, W) floating tensor."""
+    if images.dim() != 4 or images.shape[1] != 3 or not images.is_floating_point():
+        raise ValueError('Expected images as a (B, 3, H, W) float tensor, got '
+                         f'{tuple(images.shape)} {images.dtype}.')
+
+
+def check_prob(prob: float, name: str) -> None:
+    if not 0. <= prob <= 1.:
+        raise ValueError(f'{name} must be in [0, 1], got {prob}.')
+
+
+def pad_value(pad_val: Union[float, Sequence[float]], name: str) -> Tuple[float, ...]:
+    """A per-channel fill value: 3 numbers in [0, 255]."""
+    values = tuple(pad_val) if isinstance(pad_val, Sequence) else (pad_val, ) * 3
+    if len(values) != 3 or not all(0 <= v <= 255 for v in values):
+        raise ValueError(f'{name} must be a number or 3 numbers in [0, 255], '
+                         f'got {pad_val!r}.')
+    return tuple(float(v) for v in values)
+
+
+def fill(images: Tensor, values: Tuple[float, ...]) -> Tensor:
+    """(1, 3, 1, 1) tensor of per-channel fill values on the images' device."""
+    return torch.tensor(values, dtype=images.dtype, device=images.device).view(1, 3, 1, 1)
+
+
+def uniform(B: int, low: float, high: float, device: torch.device) -> Tensor:
+    """(B,) float32 uniform in [low, high)."""
+    return low + (high - low) * torch.rand(B, device=device)

@@ -1,0 +1,119 @@
+"""GPUAugmentDataPreprocessor: the training views built on the device.
+
+The CPU pipeline ships each image once, as uint8 (``PackInputs`` only); this
+preprocessor moves the batch to the model's device and runs the configured
+batch transforms (``batch_transforms/``) once per view, so the GPU does the
+augmentation work that otherwise binds CIFAR training to the CPU workers.
+"""
+from typing import List, Sequence
+
+import torch
+
+from mmpretrain.registry import MODELS
+from .multi_view import MultiViewClsDataPreprocessor, is_multi_view
+
+
+def _check_views(views) -> List[dict]:
+    if not isinstance(views, (list, tuple)) or not views:
+        raise ValueError('GPUAugmentDataPreprocessor needs views=[dict(num_views=N, '
+                         f'transforms=[...]), ...], got {views!r}.')
+    for index, view in enumerate(views):
+        if not isinstance(view, dict) or set(view) != {'num_views', 'transforms'}:
+            raise ValueError(f'views[{index}] must be dict(num_views=N, transforms=[...])'
+                             f', got {view!r}.')
+        count = view['num_views']
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ValueError(f'views[{index}].num_views must be an int >= 1, got {count!r}.')
+        if not isinstance(view['transforms'], (list, tuple)):
+            raise ValueError(f'views[{index}].transforms must be a list of batch '
+                             f'transform configs, got {view["transforms"]!r}.')
+    return list(views)
+
+
+@MODELS.register_module()
+class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
+    """Builds V augmented views of a single-view uint8 batch on the device.
+
+    Training input is what ``PackInputs`` gives for one image per sample: a
+    (B, 3, H, W) uint8 tensor or a list of B (3, H, W) uint8 tensors, RGB.
+    Each entry of ``views`` runs its batch transforms ``num_views`` times on
+    the whole batch, each time with fresh per-sample randomness (torch's RNG
+    on the device); the views go view-major on the batch axis, then mean/std
+    as in :class:`MultiViewClsDataPreprocessor`. Validation and test batches
+    (``training=False``) are only normalised.
+
+    Args:
+        views (list[dict]): ``dict(num_views=N, transforms=[batch transform
+            configs])`` per kind of view, in output order (view 0 first).
+        **kwargs: :class:`MultiViewClsDataPreprocessor` arguments (``mean``,
+            ``std``, ``channels_last``, ...). ``to_rgb`` must be False (the
+            colour transforms take RGB) and ``batch_augments`` unset.
+
+    Example:
+        >>> preprocessor = GPUAugmentDataPreprocessor(
+        ...     views=[dict(num_views=1, transforms=[
+        ...         dict(type='BatchRandomFlip', prob=0.5)])],
+        ...     mean=[125.3, 123.0, 113.9], std=[63.0, 62.1, 66.7])
+    """
+
+    def __init__(self, views: Sequence[dict], **kwargs):
+        if kwargs.get('to_rgb'):
+            raise ValueError('GPUAugmentDataPreprocessor takes RGB images (its colour '
+                             'transforms assume RGB); set to_rgb=False and load RGB '
+                             '(mmpretrain\'s CIFAR datasets are RGB).')
+        if kwargs.get('batch_augments'):
+            raise ValueError('GPUAugmentDataPreprocessor does not run batch_augments '
+                             '(Mixup/CutMix across views is undefined); remove them.')
+        super().__init__(**kwargs)
+        self.views = _check_views(views)
+        self.view_transforms = [[MODELS.build(t) for t in view['transforms']]
+                                for view in self.views]
+
+    @property
+    def num_views(self) -> int:
+        """V, the number of views a training batch becomes."""
+        return sum(view['num_views'] for view in self.views)
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        """Augment (training) and normalise.
+
+        Args:
+            data (dict): ``inputs`` (single-view uint8 batch) and optional
+                ``data_samples`` (list of B DataSample).
+            training (bool): Build the views (True) or only normalise.
+
+        Returns:
+            dict: ``inputs`` (V*B, 3, H, W) float in training, else (B, 3, H,
+            W); ``data_samples`` as given, labels on the device.
+        """
+        if not training:
+            return super().forward(data, training)
+        images = self._device_batch(data['inputs'])
+        views = [self._augment(images, transforms)
+                 for view, transforms in zip(self.views, self.view_transforms)
+                 for _ in range(view['num_views'])]
+        return super().forward({**data, 'inputs': torch.cat(views)}, training)
+
+    def _device_batch(self, inputs) -> torch.Tensor:
+        """(B, 3, H, W) float32 in [0, 255] on the model's device."""
+        if is_multi_view(inputs):
+            raise ValueError('GPUAugmentDataPreprocessor builds the views itself: '
+                             'the train pipeline must ship one image per sample '
+                             '(PackInputs only, no MultiView); got a multi-view batch.')
+        if not isinstance(inputs, torch.Tensor):
+            shapes = sorted({tuple(img.shape) for img in inputs})
+            if len(shapes) != 1:
+                raise ValueError('GPUAugmentDataPreprocessor needs images of one size '
+                                 f'per batch, got {shapes}; resize or crop them in the '
+                                 'pipeline first.')
+            inputs = torch.stack(list(inputs))
+        if inputs.dim() != 4 or inputs.shape[1] != 3:
+            raise ValueError('GPUAugmentDataPreprocessor expects (B, 3, H, W) RGB '
+                             f'images, got {tuple(inputs.shape)}.')
+        return self.cast_data(inputs).float()
+
+    @staticmethod
+    def _augment(images: torch.Tensor, transforms) -> torch.Tensor:
+        for transform in transforms:
+            images = transform(images)
+        return images

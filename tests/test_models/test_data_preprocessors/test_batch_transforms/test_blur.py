@@ -1,0 +1,50 @@
+"""Tests for skcl_mm.models.data_preprocessors.batch_transforms.blur."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageFilter
+
+from mmpretrain.registry import MODELS
+from skcl_mm.models.data_preprocessors.batch_transforms.blur import (
+    BatchGaussianBlur, pil_gaussian_blur)
+from tests.test_models.test_data_preprocessors.test_batch_transforms.batch_images import (
+    build_reference, check_contract, to_hwc, uint8_images, within_4_se)
+
+
+def test_contract_and_arguments():
+    check_contract(dict(type='BatchGaussianBlur'))
+    with pytest.raises(ValueError, match='sigma'):
+        MODELS.build(dict(type='BatchGaussianBlur', sigma=(0., 1.)))
+
+
+@pytest.mark.parametrize('sigma', [0.1, 0.3, 0.55, 0.8, 1.0, 1.37, 1.9, 2.0])
+def test_blur_matches_pil_exactly(sigma):
+    imgs, images = uint8_images(B=4)
+    sigma = float(np.float32(sigma))
+    ref = build_reference(dict(type='GaussianBlur', radius=sigma, prob=1.0))
+    ours = to_hwc(pil_gaussian_blur(images, torch.full((4, ), sigma), max_sigma=2.0))
+    for i in range(4):
+        expected = ref(dict(img=imgs[i].copy()))['img']
+        assert np.array_equal(ours[i], expected), np.abs(ours[i] - expected).max()
+        assert np.array_equal(expected, np.asarray(
+            Image.fromarray(imgs[i]).filter(ImageFilter.GaussianBlur(radius=sigma))))
+
+
+def test_blur_per_sample_sigma_and_distribution():
+    imgs, images = uint8_images(B=3)
+    sigmas = torch.tensor([0.1, 1.0, 2.0])
+    batched = pil_gaussian_blur(images, sigmas, max_sigma=2.0)
+    for i in range(3):
+        single = pil_gaussian_blur(images[i:i + 1], sigmas[i:i + 1], max_sigma=2.0)
+        assert torch.equal(batched[i], single[0]), i
+    blur = BatchGaussianBlur(sigma=(0.1, 2.0), prob=0.5)
+    torch.manual_seed(0)
+    apply, sigma = blur.sample_params(4000, torch.device('cpu'))
+    assert within_4_se(int(apply.sum()), 4000, 0.5)
+    assert sigma.min() >= 0.1 and sigma.max() <= 2.0
+    assert abs(sigma.double().mean() - 1.05) <= 4 * 1.9 / math.sqrt(12 * 4000)
+    _, many = uint8_images(B=64, seed=1)
+    changed = sum(int((blur(many) != many).flatten(1).any(1).sum()) for _ in range(10))
+    assert within_4_se(changed, 640, 0.5), changed

@@ -1,0 +1,114 @@
+"""Tests for skcl_mm.models.data_preprocessors.batch_transforms.color."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageEnhance
+
+from skcl_mm.datasets.transforms.hue_safe_color_jitter import shift_hue
+from skcl_mm.models.data_preprocessors.batch_transforms.color import (
+    BatchColorJitter, BatchRandomGrayscale, adjust_brightness, adjust_contrast,
+    adjust_hue, adjust_saturation)
+from tests.test_models.test_data_preprocessors.test_batch_transforms.batch_images import (
+    build_reference, check_contract, to_hwc, uint8_images, within_4_se)
+from mmpretrain.registry import MODELS
+
+
+@pytest.mark.parametrize('cfg', [
+    dict(type='BatchColorJitter'),
+    dict(type='BatchColorJitter', brightness=0., hue=0.5),
+    dict(type='BatchRandomGrayscale'),
+], ids=str)
+def test_contract(cfg):
+    check_contract(cfg)
+
+
+@pytest.mark.parametrize('cfg, match', [
+    (dict(type='BatchColorJitter', brightness=-0.1), 'brightness'),
+    (dict(type='BatchColorJitter', hue=0.6), 'hue'),
+    (dict(type='BatchRandomGrayscale', channel_weights=(1, 1)), 'channel_weights'),
+])
+def test_invalid_arguments(cfg, match):
+    with pytest.raises(ValueError, match=match):
+        MODELS.build(cfg)
+
+
+@pytest.mark.parametrize('fn, enhancer', [(adjust_brightness, ImageEnhance.Brightness),
+                                          (adjust_contrast, ImageEnhance.Contrast),
+                                          (adjust_saturation, ImageEnhance.Color)])
+def test_enhance_steps_match_pil_exactly(fn, enhancer):
+    imgs, images = uint8_images()
+    for factor in np.float32([0., 0.3, 0.6, 0.97, 1., 1.23, 1.4, 2.5]):
+        ref = np.stack([np.asarray(enhancer(Image.fromarray(im)).enhance(float(factor)))
+                        for im in imgs])
+        ours = to_hwc(fn(images, torch.full((len(imgs), ), float(factor))))
+        assert np.array_equal(ours, ref), f'factor {factor}: {np.abs(ours - ref).max()}'
+
+
+def test_hue_matches_pil_exactly_on_all_colours():
+    """A 32nd of all RGB colours (32 blue planes of 256 x 256) for 9 hue shifts.
+
+    (The full 2^24 colours, 256 planes, also match exactly; 20 s is too slow
+    for the suite.)"""
+    v = np.arange(256, dtype=np.uint8)
+    rg = np.stack(np.meshgrid(v, v, indexing='ij'), -1)
+    factors = np.float32([-0.5, -0.37, -0.1, -0.004, 0., 0.003, 0.1, 0.26, 0.5])
+    for blue in [*range(0, 255, 8), 255]:
+        img = np.concatenate([rg, np.full((256, 256, 1), blue, np.uint8)], -1)
+        f = float(factors[blue % len(factors)])
+        ref = shift_hue(img, f)
+        ours = adjust_hue(torch.from_numpy(img).permute(2, 0, 1)[None].float(),
+                          torch.tensor([f]))
+        assert np.array_equal(to_hwc(ours)[0], ref), f'blue {blue} hue {f}'
+
+
+def test_jitter_matches_hue_safe_color_jitter():
+    """Same factors and order as the real CPU transform give the same image."""
+    imgs, images = uint8_images(B=4)
+    cpu = build_reference(dict(type='HueSafeColorJitter', brightness=0.4, contrast=0.4,
+                               saturation=0.4, hue=0.1, channel_order='rgb'))
+    jitter = BatchColorJitter()
+    mismatched = 0
+    for seed in range(40):
+        i = seed % 4
+        np.random.seed(seed)
+        order, b, c, s, h = cpu._rand_params()
+        # PIL blends with float32 factors; hue uses int(h * 255) of the double
+        factors = torch.tensor([[b, c, s, h]], dtype=torch.float32)
+        np.random.seed(seed)
+        ref = cpu.transform(dict(img=imgs[i].copy()))['img']
+        ours = jitter.apply(images[i:i + 1], torch.from_numpy(order)[None], factors)
+        if int(h * 255) != int(np.float32(h) * 255):
+            mismatched += 1  # the float32 hue factor truncates to another shift
+            continue
+        assert np.array_equal(to_hwc(ours)[0], ref), f'seed {seed} order {order}'
+    assert mismatched <= 2
+
+
+def test_jitter_parameter_distribution():
+    jitter = BatchColorJitter(brightness=0.4, contrast=0.8, saturation=1.5, hue=0.1)
+    torch.manual_seed(0)
+    order, factors = jitter.sample_params(4000, torch.device('cpu'))
+    assert torch.equal(order.sort(dim=1).values, torch.arange(4).expand(4000, 4))
+    firsts = torch.bincount(order[:, 0], minlength=4)
+    assert all(within_4_se(int(n), 4000, 0.25) for n in firsts), firsts
+    for k, (lo, hi) in enumerate([(0.6, 1.4), (0.2, 1.8), (0., 2.5), (-0.1, 0.1)]):
+        f = factors[:, k].double()
+        assert f.min() >= lo and f.max() <= hi, k
+        assert abs(f.mean() - (lo + hi) / 2) <= 4 * (hi - lo) / math.sqrt(12 * 4000), k
+        assert f.min() < lo + 0.02 * (hi - lo) and f.max() > hi - 0.02 * (hi - lo), k
+
+
+def test_grayscale_matches_mmcv_and_rate():
+    imgs, images = uint8_images(B=4)
+    ref_t = build_reference(dict(type='RandomGrayscale', prob=1.0, keep_channels=True,
+                                 channel_weights=(0.299, 0.587, 0.114)))
+    ours = to_hwc(BatchRandomGrayscale(prob=1.0)(images))
+    for i in range(4):
+        assert np.array_equal(ours[i], ref_t(dict(img=imgs[i].copy()))['img'])
+    grey = BatchRandomGrayscale(prob=0.2)
+    torch.manual_seed(0)
+    _, many = uint8_images(B=64, seed=1)
+    changed = sum(int((grey(many) != many).flatten(1).any(1).sum()) for _ in range(20))
+    assert within_4_se(changed, 64 * 20, 0.2), changed
