@@ -51,6 +51,9 @@ setup(
         'openai>=1.0',
         'tqdm',
     ],
-    extras_require={'tests': ['pytest>=7']},
+    # The GPU-side batch transforms are tested pixel for pixel against cv2 and
+    # PIL; the suite pins the versions those exact matches were measured with.
+    extras_require={'tests': ['pytest>=7', 'opencv-python==5.0.0.93',
+                              'pillow==13.0.0']},
     zip_safe=False,
 )
