@@ -30,7 +30,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='LongTailHierarchyDataset', imbalance_factor=10, hierarchy='digits',
-        many_thr=60, few_thr=20,  # the metric's thresholds, for the log
+        many_thr=60, few_thr=20,  # TrainCountsHook hands them to the metric
         pipeline=train_pipeline,
         dataset=dict(type='SklearnDigits', split='train')))
 val_dataloader = dict(
@@ -42,9 +42,10 @@ val_dataloader = dict(
         pipeline=test_pipeline,
         dataset=dict(type='SklearnDigits', split='test')))
 test_dataloader = val_dataloader
-# Thresholds scaled to this small set: many > 60, few < 20 training images
+# Thresholds (set on the training dataset above, followed by the metric):
+# many > 60, few < 20 training images
 # (3 / 5 / 2 classes: 124, 96, 74 | 57 ... 20 | 16, 12).
-val_evaluator = dict(type='LongTailAccuracy', many_thr=60, few_thr=20)
+val_evaluator = dict(type='LongTailAccuracy')
 test_evaluator = val_evaluator
 custom_hooks = [
     dict(type='TrainCountsHook'),

@@ -1,5 +1,6 @@
 """TrainCountsHook: hand the training set's class counts to the head and metrics."""
 import copy
+import inspect
 from typing import List
 
 import numpy as np
@@ -27,8 +28,10 @@ class TrainCountsHook(Hook):
     * the head (``model.head``, DDP unwrapped) gets
       ``head.set_class_counts(level_counts)`` if it has that method;
     * every metric of the val / test evaluator with ``set_train_counts`` gets
-      ``set_train_counts(class_counts)`` and, with ``set_out_dir``,
-      the run's log dir for its per-class files.
+      ``set_train_counts(class_counts)`` (plus the dataset's
+      ``thresholds=(many_thr, few_thr)`` when the dataset has them and the
+      metric takes them, as ``LongTailAccuracy`` does) and, with
+      ``set_out_dir``, the run's log dir for its per-class files.
 
     Without a training dataset the metrics keep their own ``train_counts``;
     the log says so.
@@ -42,7 +45,7 @@ class TrainCountsHook(Hook):
 
     def __init__(self, build_train_dataset: bool = True):
         self.build_train_dataset = build_train_dataset
-        self._counts = None  # (class_counts, level_counts) once found
+        self._counts = None  # (class_counts, level_counts, thresholds) once found
         self._searched = False
         self._head_done = False
         self._metrics_done = set()  # ids of metrics already handed counts
@@ -66,7 +69,8 @@ class TrainCountsHook(Hook):
         self._set_metric_counts(runner, stage)
 
     def _find_counts(self, runner):
-        """(class_counts, level_counts), or None with a log line."""
+        """(class_counts, level_counts, (many_thr, few_thr) or None), or None
+        with a log line."""
         dataset, why_not = self._train_dataset(runner)
         if dataset is None:
             runner.logger.warning(
@@ -82,7 +86,10 @@ class TrainCountsHook(Hook):
             f'{[len(c) for c in level_counts]}, many/medium/few classes '
             + '/'.join(str(len(split[g])) for g in ('many', 'medium', 'few'))
             + f', from {type(dataset).__name__}.')
-        return class_counts, level_counts
+        thresholds = None
+        if hasattr(dataset, 'many_thr') and hasattr(dataset, 'few_thr'):
+            thresholds = (int(dataset.many_thr), int(dataset.few_thr))
+        return class_counts, level_counts, thresholds
 
     def _train_dataset(self, runner):
         """The training dataset and, when None, the reason."""
@@ -128,13 +135,21 @@ class TrainCountsHook(Hook):
             if not callable(getattr(metric, 'set_train_counts', None)):
                 continue
             if self._counts is not None:
-                metric.set_train_counts(self._counts[0])
+                self._hand_counts(metric)
             else:
                 own = getattr(metric, 'train_counts', None)
                 runner.logger.warning(
                     f'{type(self).__name__}: {type(metric).__name__} ({stage}) '
                     + ('uses its own train_counts.' if own is not None else
                        'has no train_counts either: only overall accuracy.'))
+
+    def _hand_counts(self, metric) -> None:
+        """Counts, and the dataset's many/few thresholds where the metric takes them."""
+        class_counts, _, thresholds = self._counts
+        if thresholds is not None and _takes_thresholds(metric):
+            metric.set_train_counts(class_counts, thresholds=thresholds)
+        else:
+            metric.set_train_counts(class_counts)
 
 
 def dataset_counts(dataset) -> tuple:
@@ -169,3 +184,11 @@ def _stage_metrics(runner, stage: str) -> List:
     if not isinstance(loop, BaseLoop):
         return []
     return list(getattr(loop.evaluator, 'metrics', []))
+
+
+def _takes_thresholds(metric) -> bool:
+    try:
+        params = inspect.signature(metric.set_train_counts).parameters
+    except (TypeError, ValueError):
+        return False
+    return 'thresholds' in params

@@ -1,7 +1,7 @@
 """LongTailAccuracy: top-k, many / medium / few and per-level accuracy."""
 import logging
 import os
-from typing import List, Optional, Sequence, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.evaluator import BaseMetric
@@ -17,6 +17,17 @@ from .train_counts import (CountsSource, check_counts, check_counts_length,
                            load_train_counts)
 
 GROUPS = ('many', 'medium', 'few')
+
+
+DEFAULT_MANY_THR, DEFAULT_FEW_THR = 100, 20
+
+
+def _check_thresholds(many_thr: int, few_thr: int) -> None:
+    if few_thr > many_thr:
+        raise ValueError(
+            f'Thresholds inverted: few_thr={few_thr} > many_thr={many_thr}. '
+            'Expected few_thr <= many_thr ("few" is < few_thr training '
+            'images, "many" is > many_thr), e.g. few_thr=20, many_thr=100.')
 
 
 @METRICS.register_module()
@@ -44,8 +55,11 @@ class LongTailAccuracy(BaseMetric):
 
     Args:
         topk (int | Sequence[int]): Top-k accuracies to report. Defaults to 1.
-        many_thr (int): More than this many training images is "many".
-        few_thr (int): Fewer than this many training images is "few".
+        many_thr (int, optional): More than this many training images is
+            "many". Default: the training dataset's (``TrainCountsHook`` hands
+            it over), else 100.
+        few_thr (int, optional): Fewer than this many training images is
+            "few". Default: the training dataset's, else 20.
         train_counts (None | list[int] | str): Per-class training counts, or a
             JSON file with them (see :func:`load_train_counts`).
         per_class_file (str, optional): ``.json`` or ``.csv`` file for the
@@ -63,8 +77,8 @@ class LongTailAccuracy(BaseMetric):
 
     def __init__(self,
                  topk: Union[int, Sequence[int]] = (1, ),
-                 many_thr: int = 100,
-                 few_thr: int = 20,
+                 many_thr: Optional[int] = None,
+                 few_thr: Optional[int] = None,
                  train_counts: CountsSource = None,
                  per_class_file: Optional[str] = None,
                  plot: Union[bool, str] = False,
@@ -77,11 +91,10 @@ class LongTailAccuracy(BaseMetric):
         self.topk = (topk, ) if isinstance(topk, int) else tuple(topk)
         if not self.topk or any(int(k) != k or k < 1 for k in self.topk):
             raise ValueError(f'topk must hold positive ints, got {topk}.')
-        if few_thr > many_thr:
-            raise ValueError(
-                f'Thresholds inverted: few_thr={few_thr} > many_thr={many_thr}. '
-                'Expected few_thr <= many_thr ("few" is < few_thr training '
-                'images, "many" is > many_thr), e.g. few_thr=20, many_thr=100.')
+        self._own_thresholds = (many_thr, few_thr)
+        many_thr = DEFAULT_MANY_THR if many_thr is None else many_thr
+        few_thr = DEFAULT_FEW_THR if few_thr is None else few_thr
+        _check_thresholds(many_thr, few_thr)
         if per_class_file is not None and not per_class_file.endswith(('.json', '.csv')):
             raise ValueError(f'per_class_file must end with .json or .csv, got '
                              f'{per_class_file!r}.')
@@ -107,13 +120,19 @@ class LongTailAccuracy(BaseMetric):
                                 self._counts_source, "dataset_meta['classes']")
 
     def set_train_counts(self, class_counts: Sequence[int],
-                         source: str = 'the training dataset') -> None:
+                         source: str = 'the training dataset',
+                         thresholds: Optional[Tuple[int, int]] = None) -> None:
         """Use these per-class training counts (they replace ``train_counts``).
 
         Args:
             class_counts (Sequence[int]): (C,) training images per finest class.
             source (str): Where they come from, for messages.
+            thresholds (tuple[int, int], optional): ``(many_thr, few_thr)`` of
+                the training dataset; they apply where this metric was built
+                without its own (a differing own value wins, with a warning).
         """
+        if thresholds is not None:
+            self._adopt_thresholds(thresholds, source)
         counts = check_counts(class_counts, source)
         if self._meta_classes():
             check_counts_length(counts, len(self._meta_classes()), source,
@@ -126,6 +145,23 @@ class LongTailAccuracy(BaseMetric):
             + '/'.join(str(len(split[g])) for g in GROUPS)
             + f' (> {self.many_thr}, {self.few_thr}-{self.many_thr}, '
             f'< {self.few_thr} images).', logger='current')
+
+    def _adopt_thresholds(self, thresholds: Tuple[int, int], source: str) -> None:
+        """Take the dataset's many/few thresholds where none were given."""
+        given = self._own_thresholds
+        merged = tuple(int(theirs) if own is None else own
+                       for own, theirs in zip(given, thresholds))
+        _check_thresholds(*merged)
+        differing = [f'{name}={own} (dataset: {theirs})'
+                     for name, own, theirs in zip(('many_thr', 'few_thr'), given,
+                                                  thresholds)
+                     if own is not None and own != theirs]
+        if differing:
+            print_log(f'{type(self).__name__}: own thresholds {", ".join(differing)} '
+                      f'differ from {source}; the metric uses its own. Leave them '
+                      'unset to follow the dataset.', logger='current',
+                      level=logging.WARNING)
+        self.many_thr, self.few_thr = merged
 
     def set_out_dir(self, out_dir: str) -> None:
         """Directory of the per-class file and plot given as relative paths."""

@@ -174,9 +174,13 @@ def test_test_only_run_with_the_real_wrapper_and_hierarchy(tmp_path):
         dataset=dict(type='TrainCountsTestDataset', counts=[8, 8, 8],
                      metainfo=dict(classes=CLASSES),
                      pipeline=[dict(type='PackInputs')]))
+    cfg.train_dataloader.dataset.update(many_thr=4, few_thr=2)
+    cfg.test_evaluator = dict(type='LongTailAccuracy')  # follows the dataset
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
-    assert runner.test_evaluator.metrics[0].train_counts == [8, 4, 2]
+    metric = runner.test_evaluator.metrics[0]
+    assert metric.train_counts == [8, 4, 2]
+    assert (metric.many_thr, metric.few_thr) == (4, 2)
     assert runner.model.head.received_counts == [[12, 2], [8, 4, 2]]
     # counts 8 / 4 / 2 with thresholds > 4 / < 2: many, medium, medium.
     assert {'long_tail/level0_top1', 'long_tail/many', 'long_tail/medium'} <= set(metrics)

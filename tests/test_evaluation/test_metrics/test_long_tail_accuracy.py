@@ -109,6 +109,23 @@ def test_thresholds_are_configurable():
     assert 'long_tail/level0_top1' not in metrics
 
 
+def test_thresholds_follow_the_training_dataset_unless_given(log_records):
+    """TrainCountsHook hands the dataset's (many_thr, few_thr) with the counts."""
+    follows = LongTailAccuracy()
+    assert (follows.many_thr, follows.few_thr) == (100, 20)  # nothing handed yet
+    follows.set_train_counts(TRAIN_COUNTS, thresholds=(40, 8))
+    assert (follows.many_thr, follows.few_thr) == (40, 8)
+    metrics = evaluate(follows, make_samples(with_levels=False))
+    assert metrics['long_tail/many'] == pytest.approx(62.5)  # as configured 40 / 8
+    assert not any('thresholds' in m for m in warnings_of(log_records))
+    own = LongTailAccuracy(many_thr=40)
+    own.set_train_counts(TRAIN_COUNTS, thresholds=(60, 8))
+    assert (own.many_thr, own.few_thr) == (40, 8)  # own many, dataset's few
+    assert any('many_thr=40 (dataset: 60)' in m for m in warnings_of(log_records))
+    with pytest.raises(ValueError, match='Thresholds inverted'):
+        LongTailAccuracy(few_thr=50).set_train_counts(TRAIN_COUNTS, thresholds=(30, 10))
+
+
 def test_empty_group_not_reported(log_records):
     metric = LongTailAccuracy(train_counts=[500, 400, 300, 200, 150])
     metrics = evaluate(metric, make_samples(with_levels=False))
