@@ -13,24 +13,23 @@ train_dataloader = dict(
         type='LongTailHierarchyDataset',  # counts from the list, one level
         pipeline=_base_.train_pipeline,
         dataset=dict(type='ImageNetLT', data_root=data_root, split='train')))
-val_dataloader = dict(
-    batch_size=128,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='LongTailHierarchyDataset',
-        pipeline=_base_.test_pipeline,
-        dataset=dict(type='ImageNetLT', data_root=data_root, split='val')))
-test_dataloader = dict(
-    batch_size=128,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='LongTailHierarchyDataset',
-        pipeline=_base_.test_pipeline,
-        dataset=dict(type='ImageNetLT', data_root=data_root, split='test')))
+
+
+def _evaluation_loader(split):
+    """The val and test loaders differ in the list they read."""
+    return dict(
+        batch_size=128,
+        num_workers=8,
+        persistent_workers=True,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dict(
+            type='LongTailHierarchyDataset',
+            pipeline=_base_.test_pipeline,
+            dataset=dict(type='ImageNetLT', data_root=data_root, split=split)))
+
+
+val_dataloader = _evaluation_loader('val')
+test_dataloader = _evaluation_loader('test')
 val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5))
 test_evaluator = val_evaluator
 custom_hooks = [
