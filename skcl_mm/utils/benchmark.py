@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-from .benchmark_setup import AMP_DTYPES
+from .benchmark_setup import AMP_DTYPES, random_images
 
 
 def cpu_model_name() -> str:
@@ -246,8 +246,8 @@ class PipelineSource:
     A pipeline that starts with ``LoadImageFromFile`` (ImageNet-LT) is fed
     real JPEG files written to a temporary folder, so decoding is timed as in
     training; any other pipeline gets uint8 (H, W, 3) arrays in the data info
-    (mmpretrain's CIFAR datasets). Smooth random content (bicubic upsampling
-    of a coarse grid) keeps the JPEGs near natural images' size.
+    (mmpretrain's CIFAR datasets). Images come from
+    :func:`~skcl_mm.utils.benchmark_setup.random_images`.
 
     Args:
         pipeline: The composed train pipeline.
@@ -283,7 +283,7 @@ class PipelineSource:
 
     def items(self, num: int) -> List:
         """``num`` arrays, or paths of ``num`` new JPEG files."""
-        images = _smooth_images(num, self.source_size, seed=self._written)
+        images = random_images(num, self.source_size, seed=self._written)
         if not self.loads_files:
             return images
         from PIL import Image
@@ -306,16 +306,3 @@ class PipelineSource:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
-
-
-def _smooth_images(num: int, size: Tuple[int, int], seed: int) -> List[np.ndarray]:
-    """``num`` uint8 (H, W, 3) images; random at 32x32 and below, smooth above."""
-    rng = np.random.default_rng(seed)
-    h, w = size
-    if max(h, w) <= 32:
-        return [rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(num)]
-    from PIL import Image
-    coarse = (max(2, w // 16), max(2, h // 16))
-    return [np.asarray(Image.fromarray(
-        rng.integers(0, 256, (coarse[1], coarse[0], 3), dtype=np.uint8)).resize(
-            (w, h), Image.BICUBIC)) for _ in range(num)]

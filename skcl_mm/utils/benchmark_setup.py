@@ -1,6 +1,6 @@
 """Synthetic inputs and ready-to-train models for tools/benchmark.py."""
 import copy
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -160,8 +160,25 @@ def build_optim_wrapper(model, optim_cfg: Optional[dict],
     return build(model, optim_cfg)
 
 
-def random_images(num: int, img_size: int, seed: int = 0) -> List[np.ndarray]:
-    """``num`` random uint8 (H, W, 3) RGB images."""
+def random_images(num: int, size: Union[int, Sequence[int]],
+                  seed: int = 0) -> List[np.ndarray]:
+    """``num`` uint8 (H, W, 3) RGB images.
+
+    Uniform noise up to 32x32 (CIFAR-size inputs); larger images are smooth
+    (bicubic upsampling of a coarse noise grid), so that their JPEG files
+    come near natural photos' size.
+
+    Args:
+        num (int): Number of images.
+        size (int | Sequence[int]): H = W, or (H, W).
+        seed (int): Defaults to 0.
+    """
+    h, w = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
     rng = np.random.default_rng(seed)
-    return [rng.integers(0, 256, (img_size, img_size, 3), dtype=np.uint8)
-            for _ in range(num)]
+    if max(h, w) <= 32:
+        return [rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(num)]
+    from PIL import Image
+    coarse = (max(2, w // 16), max(2, h // 16))
+    return [np.asarray(Image.fromarray(
+        rng.integers(0, 256, (coarse[1], coarse[0], 3), dtype=np.uint8)).resize(
+            (w, h), Image.BICUBIC)) for _ in range(num)]
