@@ -183,8 +183,7 @@ def apply_config_switches(cfg, args) -> None:
         args.amp = 'none'
         if optim.get('type') == 'AmpOptimWrapper':
             args.amp = 'bf16' if str(optim.get('dtype')) == 'bfloat16' else 'fp16'
-    preprocessor = cfg.model.get('data_preprocessor') or cfg.get(
-        'data_preprocessor') or {}
+    preprocessor = setup.model_config(cfg).get('data_preprocessor') or {}
     args.channels_last = args.channels_last or bool(
         preprocessor.get('channels_last', False))
 

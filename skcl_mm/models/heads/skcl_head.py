@@ -258,9 +258,7 @@ class SKCLHead(ClsHead):
         return compiled
 
     def __getstate__(self):
-        state = super().__getstate__() if hasattr(super(), '__getstate__') \
-            else self.__dict__.copy()
-        state = dict(state)
+        state = self.__dict__.copy()
         state.pop('_compiled_losses', None)  # rebuilt on first use
         return state
 
