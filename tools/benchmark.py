@@ -2,6 +2,7 @@
 
     python tools/benchmark.py CONFIG [--batch-size 256] [--iters 5] [--warmup 2]
         [--device auto|cpu|cuda] [--amp none|fp16|bf16] [--channels-last]
+        [--compile none|default|reduce-overhead|max-autotune|...]
         [--skip-pipeline] [--json FILE] [--cfg-options k=v ...]
     python tools/benchmark.py --loss-scaling [--batches 128 ... 2048]
         [--dims 128 1024] [--json FILE]
@@ -26,6 +27,8 @@ from skcl_mm.utils import benchmark as bm  # noqa: E402
 from skcl_mm.utils import benchmark_setup as setup  # noqa: E402
 
 HEAD_LOSS_BUDGET = 0.05
+COMPILE_MODES = ('none', 'default', 'reduce-overhead', 'max-autotune',
+                 'max-autotune-no-cudagraphs')
 
 
 def parse_args(argv=None):
@@ -41,6 +44,10 @@ def parse_args(argv=None):
                              '(AmpOptimWrapper dtype), else none')
     parser.add_argument('--channels-last', action='store_true',
                         help='data_preprocessor.channels_last=True')
+    parser.add_argument('--compile', choices=COMPILE_MODES,
+                        help='torch.compile mode of the timed train_step and '
+                             "parts; default: the config's `compile` key (the "
+                             "Runner's switch), else none")
     parser.add_argument('--img-size', type=int,
                         help='H = W of the model inputs (default: what the '
                              "config's train pipeline outputs)")
@@ -89,7 +96,8 @@ def time_models(cfg, args, device, views):
                                       args.amp)
     data = setup.synthetic_batch(args.batch_size, views, args.img_size, levels)
     out = {f'skcl_{k}': v for k, v in bm.model_timings(
-        model, optim, data, args.iters, args.warmup, device, args.amp).items()}
+        model, optim, data, args.iters, args.warmup, device, args.amp,
+        args.compile_options).items()}
     if not args.skip_ce:
         ce = setup.build_model(setup.ce_model_config(model_cfg, levels[-1]),
                                device, args.channels_last)
@@ -98,8 +106,8 @@ def time_models(cfg, args, device, views):
         ce_data = setup.synthetic_batch(args.batch_size, 1, args.img_size, levels)
         out.update({f'ce_{k}': v for k, v in bm.model_timings(
             ce, ce_optim, ce_data, args.iters, args.warmup, device,
-            args.amp).items()})
-    for key in [k for k in out if k.endswith('_s')]:
+            args.amp, args.compile_options).items()})
+    for key in [k for k in out if k.endswith('_s') and 'first_call' not in k]:
         out[key[:-2] + '_images_per_s'] = args.batch_size / out[key]
     out['step_images_per_s'] = out['skcl_step_images_per_s']
     out['head_loss_fraction'] = out['skcl_head_loss_s'] / out['skcl_step_s']
@@ -136,7 +144,7 @@ def report(res) -> str:
     lines = [f"device {res['device']} ({res['device_name']}), torch "
              f"{res['torch_version']}, {res['num_threads']} threads, "
              f"{res['cpu_cores']} CPU cores, amp {res['amp']}, channels_last "
-             f"{res['channels_last']}",
+             f"{res['channels_last']}, compile {compile_label(res['compile'])}",
              f"config {res['config']}: batch {res['batch_size']} x {res['views']} "
              f"views{' (built on the device)' if res.get('views_on_device') else ''}, "
              f"{res['img_size']}px, median of {res['iters']} "
@@ -150,6 +158,11 @@ def report(res) -> str:
         lines.append(f'| {name} | {skcl_s:.4f} | {images_per_s_cell(res, "skcl", part)} | '
                      f'{ce_s:.4f} | {images_per_s_cell(res, "ce", part)} | '
                      f'{skcl_s / ce_s:.2f} |')
+    if res['compile'] is not None:
+        first = [f"{name} {res[f'{model}_step_first_call_s']:.1f} s"
+                 for model, name in (('skcl', 'SKCL'), ('ce', 'CE'))
+                 if f'{model}_step_first_call_s' in res]
+        lines.append('first (compiling) step: ' + ', '.join(first))
     frac = res['head_loss_fraction']
     lines.append(f'head+loss fraction of the SKCL step: {frac:.2%} (budget '
                  f'{HEAD_LOSS_BUDGET:.0%}: {"met" if frac <= HEAD_LOSS_BUDGET else "NOT met"})')
@@ -169,6 +182,12 @@ def report(res) -> str:
                      f"{ratio:.2f} (budget >= 1: {'met' if ratio >= 1 else 'NOT met'})")
         lines.append(line)
     return '\n'.join(lines)
+
+
+def compile_label(options) -> str:
+    if options is None:
+        return 'off'
+    return options.get('mode', 'default') if set(options) <= {'mode'} else str(options)
 
 
 def images_per_s_cell(res, model, part) -> str:
@@ -196,6 +215,10 @@ def run_config(args) -> dict:
     args.batch_size = args.batch_size or cfg.train_dataloader.batch_size
     apply_config_switches(cfg, args)
     bm.check_amp(device, args.amp)
+    args.compile_options = setup.resolve_compile(cfg, args.compile)
+    if args.compile_options is not None:
+        # the first calls compile; the optimiser's second step recompiles
+        args.warmup = max(args.warmup, 2)
     pipeline = bm.build_pipeline(cfg.train_dataloader.dataset.pipeline)
     loader_views = bm.count_views(pipeline)
     device_views = setup.preprocessor_views(setup.model_config(cfg))
@@ -203,7 +226,8 @@ def run_config(args) -> dict:
     source = bm.PipelineSource(pipeline, args.source_size, args.img_size)
     args.img_size = args.img_size or source.output_size
     res = dict(bm.device_info(device), config=args.config, amp=args.amp,
-               channels_last=args.channels_last, batch_size=args.batch_size,
+               channels_last=args.channels_last, compile=args.compile_options,
+               batch_size=args.batch_size,
                views=args.total_views, views_on_device=bool(device_views),
                img_size=args.img_size, iters=args.iters, warmup=args.warmup)
     res.update(time_models(cfg, args, device, loader_views))

@@ -86,14 +86,31 @@ def preprocess(model, data: Dict) -> Dict:
         return model.data_preprocessor(data, True)
 
 
+def maybe_compile(fn: Callable, options: Optional[Dict]) -> Callable:
+    """``torch.compile(fn, **options)`` (as the Runner's ``compile`` switch
+    does for ``model.train_step``), or ``fn`` itself when ``options`` is None."""
+    return fn if options is None else torch.compile(fn, **options)
+
+
+def first_call_time(fn: Callable[[], object], device: torch.device) -> float:
+    """Wall seconds of one call (the compilation, for a compiled ``fn``)."""
+    synchronize(device)
+    start = time.perf_counter()
+    fn()
+    synchronize(device)
+    return time.perf_counter() - start
+
+
 def measure_backbone(model, inputs: torch.Tensor, iters: int, warmup: int,
-                     amp: str = 'none') -> float:
+                     amp: str = 'none', compile_options: Optional[Dict] = None
+                     ) -> float:
     """Backbone + neck forward and backward on (N, C, H, W) float inputs."""
     device = inputs.device
+    extract_feat = maybe_compile(model.extract_feat, compile_options)
 
     def step():
         with autocast(device, amp):
-            feats = model.extract_feat(inputs)
+            feats = extract_feat(inputs)
         sum(f.float().sum() for f in feats).backward()
         model.zero_grad(set_to_none=True)
 
@@ -101,7 +118,8 @@ def measure_backbone(model, inputs: torch.Tensor, iters: int, warmup: int,
 
 
 def measure_head_loss(model, feats: Sequence[torch.Tensor], data_samples: List,
-                      iters: int, warmup: int, amp: str = 'none') -> float:
+                      iters: int, warmup: int, amp: str = 'none',
+                      compile_options: Optional[Dict] = None) -> float:
     """``head.loss`` forward and backward on fixed neck features.
 
     Args:
@@ -109,47 +127,62 @@ def measure_head_loss(model, feats: Sequence[torch.Tensor], data_samples: List,
     """
     device = feats[-1].device
     leaves = tuple(f.detach().requires_grad_() for f in feats)
+    head_loss = maybe_compile(model.head.loss, compile_options)
 
     def step():
         with autocast(device, amp):
-            losses = model.head.loss(leaves, data_samples)
+            losses = head_loss(leaves, data_samples)
         sum(v for k, v in losses.items() if 'loss' in k).backward()
         model.head.zero_grad(set_to_none=True)  # only the head has gradients
 
     return median_time(step, iters, warmup, device)
 
 
-def measure_step(model, optim_wrapper, data: Dict, iters: int, warmup: int,
-                 device: torch.device, amp: str = 'none') -> float:
-    """``model.train_step``: preprocess, forward, loss, backward, SGD step.
+def train_step_fn(model, optim_wrapper, data: Dict, device: torch.device,
+                  amp: str = 'none', compile_options: Optional[Dict] = None
+                  ) -> Callable[[], None]:
+    """One ``model.train_step`` (preprocess, forward, loss, backward, SGD step).
 
     On a GPU ``optim_wrapper`` (an AmpOptimWrapper) does the autocast; on a
     CPU the step runs under ``torch.autocast`` when ``amp`` is set.
     """
     context = (autocast(device, amp) if device.type == 'cpu'
                else contextlib.nullcontext())
+    train_step = maybe_compile(model.train_step, compile_options)
 
     def step():
         with context:
-            model.train_step(data, optim_wrapper)
+            train_step(data, optim_wrapper)
 
-    return median_time(step, iters, warmup, device)
+    return step
 
 
 def model_timings(model, optim_wrapper, data: Dict, iters: int, warmup: int,
-                  device: torch.device, amp: str = 'none') -> Dict[str, float]:
-    """Seconds of backbone+neck, head+loss and the whole step for one batch."""
+                  device: torch.device, amp: str = 'none',
+                  compile_options: Optional[Dict] = None) -> Dict[str, float]:
+    """Seconds of backbone+neck, head+loss and the whole step for one batch.
+
+    With ``compile_options`` each part runs through ``torch.compile`` and
+    ``step_first_call_s`` is the first step, which compiles; the first
+    ``warmup`` calls (at least 2: the optimiser's momentum buffers appear
+    after the first step and recompile) are not timed.
+    """
     processed = preprocess(model, data)
     inputs = processed['inputs']
     with torch.no_grad(), autocast(device, amp):
         feats = model.extract_feat(inputs)
     feats = tuple(f.float() for f in feats)
-    return dict(
-        backbone_s=measure_backbone(model, inputs, iters, warmup, amp),
+    out = dict(
+        backbone_s=measure_backbone(model, inputs, iters, warmup, amp,
+                                    compile_options),
         head_loss_s=measure_head_loss(model, feats, processed['data_samples'],
-                                      iters, warmup, amp),
-        step_s=measure_step(model, optim_wrapper, data, iters, warmup, device,
-                            amp))
+                                      iters, warmup, amp, compile_options))
+    step = train_step_fn(model, optim_wrapper, data, device, amp,
+                         compile_options)
+    if compile_options is not None:
+        out['step_first_call_s'] = first_call_time(step, device)
+    out['step_s'] = median_time(step, iters, warmup, device)
+    return out
 
 
 def build_pipeline(pipeline_cfg: Sequence[dict]) -> Callable:

@@ -101,6 +101,33 @@ def model_config(cfg) -> dict:
     return model
 
 
+def resolve_compile(cfg, mode: Optional[str] = None) -> Optional[dict]:
+    """``torch.compile`` options of a benchmark run.
+
+    Args:
+        cfg (Config): the config; its ``compile`` key is the Runner's switch
+            (bool or a dict of ``torch.compile`` arguments).
+        mode (str, optional): ``--compile``: ``'none'``, ``'default'`` or a
+            ``torch.compile`` mode; wins over the config.
+
+    Returns:
+        dict | None: keyword arguments of ``torch.compile``; None for eager.
+    """
+    if mode is not None:
+        if mode == 'none':
+            return None
+        return {} if mode == 'default' else dict(mode=mode)
+    option = cfg.get('compile')
+    if option is None or option is False:
+        return None
+    if option is True:
+        return {}
+    if not isinstance(option, dict):
+        raise ValueError(f'config compile must be a bool or a dict of '
+                         f'torch.compile arguments, got {option!r}.')
+    return dict(option)
+
+
 def preprocessor_views(model: dict) -> Optional[int]:
     """Views the data preprocessor builds on the device (GPUAugmentDataPreprocessor), else None."""
     views = (model.get('data_preprocessor') or {}).get('views')

@@ -114,3 +114,37 @@ def test_config_trains_two_iterations(config, roots, tmp_path):
         assert tuple(head.semantic_neighbours.shape) == (head.num_fine,
                                                          head.num_neighbours)
     assert osp.isfile(osp.join(str(tmp_path), 'iter_2.pth'))
+
+
+def _losses_of_two_iterations(roots, work_dir, compile_cfg):
+    cfg = Config.fromfile(osp.join(REPO, 'configs/skcl_resnet32_cifar100lt.py'))
+    cfg.model.backbone.depth = 8  # ResNet-8: the same code, a short compilation
+    cfg.randomness = dict(seed=0)
+    if compile_cfg is not None:
+        cfg.compile = compile_cfg
+    runner = _two_iterations(cfg, roots, work_dir)
+    runner.train()
+    compiled = hasattr(runner.model.train_step, '_torchdynamo_orig_callable')
+    return runner.message_hub.log_scalars['train/loss'].data[0], compiled
+
+
+def test_runner_compile_switch_trains_like_eager(roots, tmp_path):
+    """mmengine's ``compile`` switch (torch.compile of ``model.train_step``,
+    the whole step on a GPU is launch-bound without it) trains the SKCL
+    model: the same two losses as eager from the same seed."""
+    import shutil
+
+    import numpy as np
+    import torch
+    if not (shutil.which('c++') or shutil.which('g++')):
+        pytest.skip('torch.compile on a CPU needs a C++ compiler')
+    eager, eager_is_compiled = _losses_of_two_iterations(
+        roots, str(tmp_path / 'eager'), None)
+    try:
+        compiled, is_compiled = _losses_of_two_iterations(
+            roots, str(tmp_path / 'compiled'), True)
+    finally:
+        torch._dynamo.reset()
+    assert is_compiled and not eager_is_compiled
+    assert len(eager) == len(compiled) == 2 and np.isfinite(eager).all()
+    np.testing.assert_allclose(compiled, eager, rtol=1e-4)

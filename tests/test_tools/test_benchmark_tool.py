@@ -111,3 +111,35 @@ def test_gpu_views_config_counts_the_views_built_on_the_device(tmp_path):
     assert res['pipeline_images_per_s_per_worker'] > res['bcl_pipeline_images_per_s_per_worker']
     assert '3 views (built on the device)' in proc.stdout
     assert '1 image, views built on the device' in proc.stdout
+
+
+def test_compile_switch_times_compiled_parts_and_reports_the_first_step(tmp_path):
+    """--compile wins over the config's ``compile`` key; the compiling first
+    step is reported apart and at least 2 warm-up steps are untimed."""
+    import shutil
+    if not (shutil.which('c++') or shutil.which('g++')):
+        pytest.skip('torch.compile on a CPU needs a C++ compiler')
+    out = tmp_path / 'compiled.json'
+    proc = run_tool(['tools/benchmark.py', CONFIG, '--batch-size', '4', '--iters', '1',
+                     '--warmup', '0', '--device', 'cpu', '--skip-pipeline', '--skip-ce',
+                     '--compile', 'default', '--json', str(out), '--cfg-options',
+                     'model.backbone.depth=8', 'compile.mode=max-autotune'],
+                    timeout=600)
+    res = json.loads(out.read_text())
+    assert res['compile'] == {} and res['warmup'] == 2
+    assert res['skcl_step_first_call_s'] > res['skcl_step_s'] > 0
+    assert 'skcl_step_first_call_images_per_s' not in res
+    assert 'compile default' in proc.stdout
+    assert 'first (compiling) step: SKCL' in proc.stdout
+
+
+def test_compile_mode_from_config():
+    from mmengine.config import Config
+    from skcl_mm.utils.benchmark_setup import resolve_compile
+    assert resolve_compile(Config(dict())) is None
+    assert resolve_compile(Config(dict(compile=True))) == {}
+    assert resolve_compile(Config(dict(compile=dict(mode='reduce-overhead')))) == \
+        dict(mode='reduce-overhead')
+    assert resolve_compile(Config(dict(compile=True)), 'none') is None
+    with pytest.raises(ValueError, match='compile must be a bool or a dict'):
+        resolve_compile(Config(dict(compile='fast')))
