@@ -130,23 +130,33 @@ def cpu_views(images):
     return torch.stack(views, 1)  # (V, N, 3, H, W)
 
 
-def gpu_views(images):
+def config_views_preprocessor(device='cpu'):
+    """The views of cifar_gpu_views.py, no normalisation, on ``device``."""
     from mmengine.config import Config
     cfg = Config.fromfile('configs/_base_/datasets/pipelines/cifar_gpu_views.py')
     pre = MODELS.build(dict(type='GPUAugmentDataPreprocessor',
                             views=cfg.gpu_data_preprocessor['views'],
                             mean=[0., 0., 0.], std=[1., 1., 1.]))
-    out = pre(dict(inputs=list(images)), training=True)['inputs']
+    return pre.to(device)
+
+
+def gpu_views(images, device='cpu'):
+    pre = config_views_preprocessor(device)
+    out = pre(dict(inputs=list(images)), training=True)['inputs'].cpu()
     return out.view(pre.num_views, len(images), *out.shape[1:])
 
 
-def test_gpu_views_match_the_cpu_views_in_distribution():
+CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
+
+
+@pytest.mark.parametrize('device', ['cpu', pytest.param('cuda', marks=CUDA)])
+def test_gpu_views_match_the_cpu_views_in_distribution(device):
     """Same shapes, value ranges and per-view statistics as cifar_views.py."""
     images = natural_images(400)
     np.random.seed(0)
     torch.manual_seed(0)
     cpu = cpu_views(images)
-    gpu = gpu_views(images)
+    gpu = gpu_views(images, device)
     assert cpu.shape == gpu.shape == (3, 400, 3, 32, 32)
     assert gpu.min() >= 0 and gpu.max() <= 255
     sim_cpu, sim_gpu = cpu[1:].flatten(0, 1), gpu[1:].flatten(0, 1)
@@ -169,3 +179,19 @@ def test_gpu_views_match_the_cpu_views_in_distribution():
     pad_cpu = (cpu[0] == 0).all(1).float().mean()
     pad_gpu = (gpu[0] == 0).all(1).float().mean()
     assert abs(pad_cpu - pad_gpu) < 0.5 * pad_cpu + 0.005
+
+
+@CUDA
+def test_gpu_views_on_cuda_never_synchronise_with_the_host():
+    """After the first batch (constants reach the device once), building the
+    views of a batch already on the GPU launches work without waiting for it."""
+    pre = config_views_preprocessor('cuda')
+    images = natural_images(256).cuda()
+    pre(dict(inputs=images), training=True)
+    torch.cuda.synchronize()
+    torch.cuda.set_sync_debug_mode('error')
+    try:
+        out = pre(dict(inputs=images), training=True)['inputs']
+    finally:
+        torch.cuda.set_sync_debug_mode('default')
+    assert out.is_cuda and out.shape == (3 * 256, 3, 32, 32)

@@ -226,6 +226,29 @@ def test_loss_step_reads_no_tensor_on_the_host():
     assert empty.has_class_counts and empty.has_semantic_graph
 
 
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
+def test_loss_step_on_cuda_never_synchronises_with_the_host():
+    """On a GPU: forward and backward of a step (labels from the dataloader,
+    on the host) only launch work; the losses match the CPU's."""
+    head = ready_head()
+    cuda_head = ready_head().cuda()
+    cuda_head.load_state_dict(head.state_dict())
+    batch = samples([0, 1, 2, 3])
+    x = feats(3)[0]
+    cuda_x = (x.cuda().requires_grad_(), )
+    sum(cuda_head.loss(cuda_x, batch).values()).backward()  # reads the buffers
+    torch.cuda.synchronize()
+    torch.cuda.set_sync_debug_mode('error')
+    try:
+        losses = cuda_head.loss(cuda_x, batch)
+        sum(losses.values()).backward()
+    finally:
+        torch.cuda.set_sync_debug_mode('default')
+    expected = head.loss((x, ), batch)
+    for key, value in expected.items():
+        torch.testing.assert_close(losses[key].cpu(), value, rtol=1e-4, atol=1e-5)
+
 def test_compile_loss_matches_eager_losses_and_gradients():
     import copy
     import pickle

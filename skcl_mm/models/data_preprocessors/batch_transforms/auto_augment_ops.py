@@ -33,6 +33,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from .common import constant
+
 # cv2 COLOR_BGR2GRAY (0.114, 0.587, 0.299) in opencv 5's 15-bit fixed point,
 # indexed by channel 0, 1, 2 (matches cv2.cvtColor exactly on uint8).
 _GRAY_COEFS = (3735., 19235., 9798.)
@@ -203,10 +205,12 @@ def warp_affine(images: Tensor, matrix: Tensor, interpolation: str = 'nearest',
     if interpolation == 'nearest':  # cvRound: half to even, like torch.round
         src = torch.round(src)
     # align_corners=True: pixel centres at -1 and 1.
-    size = src.new_tensor([max(W - 1, 1), max(H - 1, 1)])
+    size = constant((float(max(W - 1, 1)), float(max(H - 1, 1))), src.dtype,
+                    src.device)
     grid = (src.double() * 2. / size - 1.).to(images.dtype)
-    fill = torch.as_tensor(pad_val, dtype=images.dtype, device=images.device)
-    fill = fill.reshape(1, -1, 1, 1)
+    values = tuple(pad_val) if isinstance(pad_val, Sequence) else (pad_val, )
+    fill = constant(tuple(float(v) for v in values), images.dtype,
+                    images.device).reshape(1, -1, 1, 1)
     # Zero padding of (img - fill) is a constant border of `fill`.
     out = F.grid_sample(images - fill, grid, mode=interpolation,
                         padding_mode='zeros', align_corners=True) + fill

@@ -91,9 +91,9 @@ def pil_gaussian_blur(images: Tensor, sigma: Tensor, max_sigma: float,
     Returns:
         Tensor: (B, C, H, W) integer-valued, dtype of ``images``.
     """
-    bound = pil_box_radius(torch.tensor([float(max_sigma)]), passes)  # CPU
-    reach = math.floor(float(bound[0])) + 1
-    radius = torch.minimum(pil_box_radius(sigma, passes), bound.to(sigma.device))
+    bound = float(pil_box_radius(torch.tensor([float(max_sigma)]), passes)[0])  # CPU
+    reach = math.floor(bound) + 1
+    radius = pil_box_radius(sigma, passes).clamp_max(bound)
     x = images.to(torch.float64)
     for axis in (-1, -2):
         for _ in range(passes):

@@ -18,7 +18,10 @@ import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
-from .common import check_images, check_prob, uniform
+from .common import check_images, check_prob, constant, uniform
+
+# PIL hsv2rgb: per hue sector, the (r, g, b) planes as indices into (v, t, p, q).
+_SECTOR_PLANES = ((0, 1, 2), (3, 0, 2), (2, 0, 1), (2, 3, 0), (1, 2, 0), (0, 2, 3))
 
 
 def pil_grey(images: Tensor) -> Tensor:
@@ -111,9 +114,7 @@ def _pil_hsv_to_rgb(hue: Tensor, sat: Tensor, val: Tensor) -> Tensor:
     q = torch.floor(val * (1. - fs / 255.) + 0.5)
     t = torch.floor(val * (1. - (sat - fs) / 255.) + 0.5)
     sector = torch.remainder(sector, 6.).long()
-    # per sector (r, g, b) as indices into (v, t, p, q)
-    table = torch.tensor([[0, 1, 2], [3, 0, 2], [2, 0, 1], [2, 3, 0], [1, 2, 0], [0, 2, 3]],
-                         device=hue.device)
+    table = constant(_SECTOR_PLANES, torch.long, hue.device)
     planes = torch.stack([val, t, p, q], dim=1)  # (B, 4, H, W)
     index = table[sector].permute(0, 3, 1, 2)  # (B, 3, H, W)
     rgb = planes.gather(1, index)

@@ -1,4 +1,5 @@
 """Argument checks and small helpers shared by the batch transforms."""
+import functools
 from typing import Sequence, Tuple, Union
 
 import torch
@@ -26,9 +27,18 @@ def pad_value(pad_val: Union[float, Sequence[float]], name: str) -> Tuple[float,
     return tuple(float(v) for v in values)
 
 
+@functools.lru_cache(maxsize=128)
+def constant(values: tuple, dtype: torch.dtype, device: torch.device) -> Tensor:
+    """A small constant tensor from (nested) tuples, made once per dtype and
+    device: built from Python data each call, it would be a host-to-device
+    copy, which synchronises the GPU. Shared: never modify it in place.
+    """
+    return torch.tensor(values, dtype=dtype, device=device)
+
+
 def fill(images: Tensor, values: Tuple[float, ...]) -> Tensor:
     """(1, 3, 1, 1) tensor of per-channel fill values on the images' device."""
-    return torch.tensor(values, dtype=images.dtype, device=images.device).view(1, 3, 1, 1)
+    return constant(tuple(values), images.dtype, images.device).view(1, 3, 1, 1)
 
 
 def uniform(B: int, low: float, high: float, device: torch.device) -> Tensor:
