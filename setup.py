@@ -34,7 +34,7 @@ setup(
     package_data={'skcl_mm': ['semantics/description_sets/*.json',
                               'datasets/hierarchy_files/*.yaml']},
     install_requires=[
-        # torch and torchvision must be a matched pair (DESIGN.md).
+        # torch and torchvision must be a matched pair (torchvision builds against one torch).
         'torch==2.14.1',
         'torchvision==0.29.1',
         'mmengine==0.10.7',

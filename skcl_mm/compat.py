@@ -1,4 +1,4 @@
-"""Work-arounds for the known traps of this stack (see DESIGN.md, "Known traps").
+"""Work-arounds for known traps of this stack (torch, mmengine, mmpretrain).
 
 * ``torch.load`` defaults to ``weights_only=True`` since torch 2.6, which rejects
   the mmengine and numpy objects inside an mmengine checkpoint (message hub,

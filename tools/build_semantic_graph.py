@@ -7,13 +7,16 @@ Examples::
         --hierarchy cifar100 --mode both -k 2 --out-dir work_dirs/graph
     # the paper's label-name-only source
     python tools/build_semantic_graph.py --hierarchy cifar10 --source names
-    # everything from a training config (its SemanticGraphHook and SKCLHead)
-    python tools/build_semantic_graph.py configs/skcl/CONFIG.py
+    # everything from a training config (its SemanticGraphHook, SKCLHead and
+    # the class names of its training dataset)
+    python tools/build_semantic_graph.py configs/skcl_resnet32_cifar100lt.py
 
 Prints each fine class's Top-K neighbours and writes to ``--out-dir``:
 ``similarity_heatmap.png``, ``neighbour_graph.png``, ``similarity.npy`` (with
 ``node_names.txt``) or ``similarity.csv``, and ``neighbours.csv``. Command-line
-options override the config's values. No network is used.
+options override the config's values. No network is used, except that a
+config's training dataset is built for its class names (mmpretrain's CIFAR
+datasets download themselves when missing): give ``--hierarchy`` to skip it.
 """
 import argparse
 import os.path as osp
@@ -31,9 +34,9 @@ def parse_args(argv=None):
     parser.add_argument('config', nargs='?', help='training config whose '
                         'SemanticGraphHook, head and train dataset are used')
     parser.add_argument('--descriptions', help="description set ('cifar10', "
-                        "'cifar100', 'imagenet') or description file")
+                        "'cifar100', 'imagenet', 'digits') or description file")
     parser.add_argument('--hierarchy', help="class names per level: 'cifar10', "
-                        "'cifar100', 'imagenet' or a file (as "
+                        "'cifar100', 'imagenet', 'digits' or a file (as "
                         'tools/generate_descriptions.py --classes)')
     parser.add_argument('--source', choices=['descriptions', 'names'])
     parser.add_argument('--mode', help="'both', 'F-F' or 'C-F'")
@@ -51,8 +54,12 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def settings_from_config(path, cfg_options=None):
-    """Graph settings, class lists and grouping found in a training config."""
+def settings_from_config(path, cfg_options=None, read_classes=True):
+    """Graph settings, class lists and grouping found in a training config.
+
+    The class lists come from building the config's training dataset, which
+    ``read_classes=False`` skips (``(settings, None, None)``).
+    """
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS, MODELS
@@ -69,7 +76,14 @@ def settings_from_config(path, cfg_options=None):
     if head is not None:
         found.setdefault('mode', getattr(head, 'graph_mode', None))
         found.setdefault('num_neighbours', getattr(head, 'num_neighbours', None))
-    metainfo = DATASETS.build(cfg.train_dataloader.dataset).metainfo
+    if not read_classes:
+        return found, None, None
+    try:
+        metainfo = DATASETS.build(cfg.train_dataloader.dataset).metainfo
+    except Exception as error:
+        raise SystemExit(f'{path}: building the training dataset for its class '
+                         f'names failed ({type(error).__name__}: {error}); give '
+                         '--hierarchy NAME|FILE to name the classes instead.')
     level_classes = metainfo.get('level_classes') or [metainfo['classes']]
     return found, [list(n) for n in level_classes], metainfo.get('fine_to_level')
 
@@ -80,7 +94,7 @@ def resolve(args):
     settings, level_classes, fine_to_level = {}, None, None
     if args.config:
         settings, level_classes, fine_to_level = settings_from_config(
-            args.config, args.cfg_options)
+            args.config, args.cfg_options, read_classes=not args.hierarchy)
     if args.hierarchy:
         lists = load_class_lists(args.hierarchy)
         level_classes, fine_to_level = lists.level_classes, lists.fine_to_level

@@ -21,7 +21,7 @@ def parse_args(argv=None):
         description='Generate class descriptions through an OpenAI-compatible '
         'chat API (key from the OPENAI_API_KEY environment variable).')
     parser.add_argument('--classes', required=True,
-                        help="'cifar10', 'cifar100', 'imagenet', or a file of "
+                        help="'cifar10', 'cifar100', 'imagenet', 'digits', or a file of "
                         'class names per level (JSON/YAML list of lists, '
                         'coarsest first; or text, one name per line)')
     parser.add_argument('--out', required=True, help='output JSON file; '

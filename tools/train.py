@@ -28,7 +28,10 @@ def parse_args(argv=None):
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the lr by effective batch / base batch')
+                        help='scale the lr by effective batch / '
+                        'auto_scale_lr.base_batch_size (the CIFAR and ImageNet-LT '
+                        'configs have it on already; off: --cfg-options '
+                        'auto_scale_lr.enable=False)')
     parser.add_argument('--no-persistent-workers', action='store_true',
                         help='disable persistent dataloader workers')
     return add_runner_args(parser).parse_args(argv)
@@ -47,6 +50,10 @@ def main(argv=None):
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            raise SystemExit(f'--auto-scale-lr: {args.config} has no auto_scale_lr.'
+                             'base_batch_size (the batch its lr is meant for); add '
+                             '--cfg-options auto_scale_lr.base_batch_size=N.')
         cfg.auto_scale_lr.enable = True
     if args.no_persistent_workers:
         for field in LOADERS:

@@ -1,7 +1,7 @@
 # Offline quickstart: SKCL end to end on real data that ships with
 # scikit-learn, on a CPU in a few minutes:
 #   python tools/train.py configs/quickstart/skcl_resnet32_digitslt.py
-# Same model and loss as the CIFAR recipe; a short schedule for 534 images.
+# Same model and loss as the CIFAR recipe; a short schedule for 503 images.
 _base_ = [
     '../_base_/models/skcl_resnet32.py',
     '../_base_/datasets/digits_lt.py',

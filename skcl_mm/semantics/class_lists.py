@@ -97,13 +97,20 @@ def _from_structure(content, path: str) -> ClassLists:
 
 
 def _read_file(path: str) -> ClassLists:
-    with open(path, encoding='utf-8') as f:
-        if path.endswith('.json'):
-            return _from_structure(json.load(f), path)
-        if path.endswith(('.yaml', '.yml')):
-            import yaml
-            return _from_structure(yaml.safe_load(f), path)
-        names = [line.strip() for line in f]
+    """Parse a class file; unreadable or malformed files raise ValueError."""
+    import yaml
+    try:
+        with open(path, encoding='utf-8') as f:
+            if path.endswith('.json'):
+                return _from_structure(json.load(f), path)
+            if path.endswith(('.yaml', '.yml')):
+                return _from_structure(yaml.safe_load(f), path)
+            names = [line.strip() for line in f]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError,
+            yaml.YAMLError) as error:
+        raise ValueError(f'cannot read the class file {path}: {error}. Give a '
+                         'UTF-8 JSON/YAML list of lists of names (coarsest '
+                         'first) or a text file with one name per line.') from error
     return ClassLists([[n for n in names if n and not n.startswith('#')]], None, path)
 
 

@@ -5,7 +5,7 @@ first (node y = fine class y), then each coarser level in turn going up; the
 dataset's ``level_classes`` lists levels coarsest first, and :func:`node_names`
 / :func:`node_levels` are the one place that converts. For a fine class y,
 ``I_y`` holds the K nodes j != y of largest cosine similarity S(y, j) among the
-candidates of the mode (DESIGN.md, "The loss, exactly"):
+candidates of the mode (docs/loss.md, "Modes and K"):
 
 * ``'both'``: every other node;
 * ``'F-F'``: the other nodes of the finest level;

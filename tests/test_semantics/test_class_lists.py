@@ -77,6 +77,18 @@ def test_bad_class_files_raise(tmp_path, content, message):
         load_class_lists(str(path))
 
 
+@pytest.mark.parametrize('name,content', [
+    ('bad.yaml', b'fruit: [apple, pear\n'),
+    ('bad.json', b'[["a"], ["b"]'),
+    ('latin1.txt', b'caf\xe9\n'),
+])
+def test_unreadable_class_files_raise_value_error(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f'cannot read the class file .*{name}'):
+        load_class_lists(str(path))
+
+
 def test_unknown_spec_names_the_choices():
     with pytest.raises(FileNotFoundError, match="neither a built-in set"):
         load_class_lists('cifar1000')

@@ -94,7 +94,7 @@ def test_missing_descriptions_exit_code_and_message(tool, tmp_path, capsys):
         tool.main(['--hierarchy', 'cifar10'])
 
 
-def test_settings_from_a_training_config(tool, cifar10_root, tmp_path):
+def write_config(tmp_path, data_root):
     config = tmp_path / 'skcl_cfg.py'
     config.write_text(f'''
 default_scope = 'mmpretrain'
@@ -109,11 +109,16 @@ train_dataloader = dict(batch_size=4, num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type='LongTailHierarchyDataset', imbalance_factor=4,
                  hierarchy='cifar10',
-                 dataset=dict(type='CIFAR10Fixture', data_root={cifar10_root!r},
+                 dataset=dict(type='CIFAR10Fixture', data_root={data_root!r},
                               split='train', pipeline=[])))
 custom_hooks = [dict(type='SemanticGraphHook', source='names',
                      cache_dir={str(tmp_path / 'cache')!r})]
 ''')
+    return config
+
+
+def test_settings_from_a_training_config(tool, cifar10_root, tmp_path):
+    config = write_config(tmp_path, cifar10_root)
     out = tmp_path / 'out'
     assert tool.main([str(config), '--out-dir', str(out),
                       '--matrix-format', 'csv']) == 0
@@ -125,6 +130,19 @@ custom_hooks = [dict(type='SemanticGraphHook', source='names',
     assert rows[0][1:3] == ['airplane', 'automobile'] and len(rows) == 13
     assert list((tmp_path / 'cache' / 'semantic_graphs').glob('*.npz'))
 
+
+
+def test_config_without_its_data_needs_hierarchy(tool, tmp_path):
+    """The training dataset is built only for the class names: --hierarchy
+    skips it; without it a missing dataset is a clear error."""
+    config = write_config(tmp_path, str(tmp_path / 'no_cifar_here'))
+    with pytest.raises(SystemExit, match=r'give --hierarchy NAME\|FILE'):
+        tool.main([str(config), '--out-dir', str(tmp_path / 'a')])
+    out = tmp_path / 'b'
+    assert tool.main([str(config), '--hierarchy', 'cifar10', '--out-dir', str(out),
+                      '--matrix-format', 'csv']) == 0
+    table = read_neighbours(out / 'neighbours.csv')
+    assert len(table) == 10 and all(len(v) == 1 for v in table.values())
 
 def test_command_line_subprocess(description_file, tool, tmp_path):
     cache = str(tmp_path / 'cache')

@@ -141,6 +141,10 @@ def test_bad_inputs_exit_2_and_keep_the_file(tmp_path, class_file, monkeypatch,
         assert "'apple': entry must be an object" in capsys.readouterr().err
         assert tool.main(tool_args(str(tmp_path / 'missing.yaml'), out, server)) == 2
         assert 'neither a built-in set' in capsys.readouterr().err
+        malformed = tmp_path / 'malformed.yaml'
+        malformed.write_text('fruit: [apple, pear\n')
+        assert tool.main(tool_args(str(malformed), out, server)) == 2
+        assert 'cannot read the class file' in capsys.readouterr().err
         assert tool.main(tool_args(class_file, out, server,
                                    '--concurrency', '0')) == 2
     assert server.requests == []

@@ -9,6 +9,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
+from skcl_mm.semantics.descriptions import SHIPPED_SETS
 from skcl_mm.semantics.graph import (TEXT_SOURCES, build_semantic_graph,
                                      normalize_mode)
 
@@ -57,7 +58,7 @@ class SemanticGraphHook(Hook):
         if source == 'descriptions' and not descriptions:
             raise ValueError(
                 "SemanticGraphHook(source='descriptions') needs descriptions= a "
-                "shipped set ('cifar10', 'cifar100'), a description file or a "
+                f"shipped set {list(SHIPPED_SETS)}, a description file or a "
                 "dict; got none. Use source='names' to embed the class names.")
         if num_neighbours is not None and num_neighbours < 0:
             raise ValueError(f'num_neighbours must be >= 0, got {num_neighbours}.')

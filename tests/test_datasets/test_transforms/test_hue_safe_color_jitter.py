@@ -54,7 +54,7 @@ def test_shift_hue_zero_is_the_hsv_round_trip_and_gray_untouched():
 
 
 def test_stock_mmcv_hue_overflows_under_numpy2():
-    """The trap this transform exists for (DESIGN.md); drop it once fixed."""
+    """The trap this transform exists for; drop the transform once mmcv fixes it."""
     if int(np.__version__.split('.')[0]) < 2:
         pytest.skip('numpy < 2 wraps the cast silently')
     with pytest.raises(OverflowError):
