@@ -131,7 +131,6 @@ def test_settings_from_a_training_config(tool, cifar10_root, tmp_path):
     assert list((tmp_path / 'cache' / 'semantic_graphs').glob('*.npz'))
 
 
-
 def test_config_without_its_data_needs_hierarchy(tool, tmp_path):
     """The training dataset is built only for the class names: --hierarchy
     skips it; without it a missing dataset is a clear error."""
@@ -143,6 +142,7 @@ def test_config_without_its_data_needs_hierarchy(tool, tmp_path):
                       '--matrix-format', 'csv']) == 0
     table = read_neighbours(out / 'neighbours.csv')
     assert len(table) == 10 and all(len(v) == 1 for v in table.values())
+
 
 def test_command_line_subprocess(description_file, tool, tmp_path):
     cache = str(tmp_path / 'cache')

@@ -226,7 +226,6 @@ def test_loss_step_reads_no_tensor_on_the_host():
     assert empty.has_class_counts and empty.has_semantic_graph
 
 
-
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
 def test_loss_step_on_cuda_never_synchronises_with_the_host():
     """On a GPU: forward and backward of a step (labels from the dataloader,
@@ -248,6 +247,7 @@ def test_loss_step_on_cuda_never_synchronises_with_the_host():
     expected = head.loss((x, ), batch)
     for key, value in expected.items():
         torch.testing.assert_close(losses[key].cpu(), value, rtol=1e-4, atol=1e-5)
+
 
 def test_compile_loss_matches_eager_losses_and_gradients():
     import copy
