@@ -167,24 +167,36 @@ def build_model(model_cfg: dict, device: torch.device,
     return model.to(device).train()
 
 
-def build_optim_wrapper(model, optim_cfg: Optional[dict],
-                        device: torch.device, amp: str = 'none'):
-    """The config's optimiser; AmpOptimWrapper with ``amp`` on a GPU.
+def optim_wrapper_config(optim_cfg: Optional[dict], device: torch.device,
+                         amp: str = 'none') -> dict:
+    """The optimiser wrapper config a benchmark step runs with.
 
-    On a CPU the wrapper stays plain: the caller autocasts (bf16 only).
+    ``AmpOptimWrapper`` for ``amp`` on a GPU: fp16 keeps the config's loss
+    scale (dynamic by default); bf16 needs none, and a GradScaler would read
+    its inf check back to the host every step, so it is disabled
+    (``loss_scale=dict(enabled=False)``, the switch the README gives for bf16
+    training). On a CPU the wrapper stays plain: the caller autocasts.
     """
-    from mmengine.optim import build_optim_wrapper as build
     optim_cfg = copy.deepcopy(optim_cfg or dict(
         optimizer=dict(type='SGD', lr=0.1, momentum=0.9)))
     optim_cfg.pop('type', None)
     if amp != 'none' and device.type == 'cuda':
         optim_cfg.update(type='AmpOptimWrapper',
                          dtype='float16' if amp == 'fp16' else 'bfloat16')
+        if amp == 'bf16':
+            optim_cfg['loss_scale'] = dict(enabled=False)
     else:
         optim_cfg['type'] = 'OptimWrapper'
         optim_cfg.pop('dtype', None)
         optim_cfg.pop('loss_scale', None)
-    return build(model, optim_cfg)
+    return optim_cfg
+
+
+def build_optim_wrapper(model, optim_cfg: Optional[dict],
+                        device: torch.device, amp: str = 'none'):
+    """The config's optimiser, wrapped as :func:`optim_wrapper_config` says."""
+    from mmengine.optim import build_optim_wrapper as build
+    return build(model, optim_wrapper_config(optim_cfg, device, amp))
 
 
 def random_images(num: int, size: Union[int, Sequence[int]],

@@ -85,6 +85,22 @@ def test_build_model_prepares_the_head_and_ce_config():
         setup.ce_model_config(broken, 10)
 
 
+
+def test_optim_wrapper_config_per_amp_mode():
+    cuda = torch.device('cuda')
+    base = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1),
+                loss_scale='dynamic')
+    fp16 = setup.optim_wrapper_config(base, cuda, 'fp16')
+    assert fp16['type'] == 'AmpOptimWrapper' and fp16['dtype'] == 'float16'
+    assert fp16['loss_scale'] == 'dynamic'  # the config's
+    bf16 = setup.optim_wrapper_config(base, cuda, 'bf16')
+    # no GradScaler (its inf check would sync with the host every step)
+    assert bf16['dtype'] == 'bfloat16' and bf16['loss_scale'] == dict(enabled=False)
+    cpu = setup.optim_wrapper_config(dict(base, type='AmpOptimWrapper', dtype='float16'),
+                                     CPU, 'bf16')
+    assert cpu == dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1))
+    assert base['loss_scale'] == 'dynamic'  # the caller's config is not changed
+
 def test_model_timings_on_a_tiny_batch():
     cfg = Config.fromfile(QUICKSTART)
     model = setup.build_model(setup.model_config(cfg), CPU)

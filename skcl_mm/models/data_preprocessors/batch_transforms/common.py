@@ -32,8 +32,11 @@ def constant(values: tuple, dtype: torch.dtype, device: torch.device) -> Tensor:
     """A small constant tensor from (nested) tuples, made once per dtype and
     device: built from Python data each call, it would be a host-to-device
     copy, which synchronises the GPU. Shared: never modify it in place.
+    Made outside inference mode, so that a first call under
+    ``torch.inference_mode()`` does not cache an inference tensor.
     """
-    return torch.tensor(values, dtype=dtype, device=device)
+    with torch.inference_mode(False):
+        return torch.tensor(values, dtype=dtype, device=device)
 
 
 def fill(images: Tensor, values: Tuple[float, ...]) -> Tensor:

@@ -1,0 +1,22 @@
+"""Tests of batch_transforms/common.py: the per-device constant cache."""
+import torch
+
+from skcl_mm.models.data_preprocessors.batch_transforms.common import constant, fill
+
+
+def test_constant_is_made_once_per_dtype_and_device():
+    cpu = torch.device('cpu')
+    first = constant(((0, 1), (2, 3)), torch.long, cpu)
+    assert first is constant(((0, 1), (2, 3)), torch.long, cpu)  # no new copy
+    assert first.tolist() == [[0, 1], [2, 3]] and first.dtype == torch.long
+    assert constant(((0, 1), (2, 3)), torch.float64, cpu).dtype == torch.float64
+
+
+def test_constant_made_in_inference_mode_still_serves_autograd():
+    values = (0.25, 0.5, 0.75)  # a key no other test uses
+    with torch.inference_mode():
+        inside = fill(torch.zeros(1, 3, 2, 2), values)
+    assert not inside.is_inference()
+    x = torch.ones(1, 3, 2, 2, requires_grad=True)
+    (x * fill(x, values)).sum().backward()
+    assert x.grad[0, :, 0, 0].tolist() == list(values)
