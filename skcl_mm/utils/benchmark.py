@@ -163,24 +163,26 @@ def model_timings(model, optim_wrapper, data: Dict, iters: int, warmup: int,
     """Seconds of backbone+neck, head+loss and the whole step for one batch.
 
     With ``compile_options`` each part runs through ``torch.compile`` and
-    ``step_first_call_s`` is the first step, which compiles; the first
-    ``warmup`` calls (at least 2: the optimiser's momentum buffers appear
-    after the first step and recompile) are not timed.
+    ``step_first_call_s`` is the first step, which compiles (timed before
+    anything else, with inductor's caches as cold as the process finds
+    them); the next ``warmup`` calls (at least 2: the optimiser's momentum
+    buffers appear after the first step and recompile) are not timed.
     """
+    out = {}
+    step = train_step_fn(model, optim_wrapper, data, device, amp,
+                         compile_options)
+    if compile_options is not None:  # first, before the parts warm the caches
+        out['step_first_call_s'] = first_call_time(step, device)
     processed = preprocess(model, data)
     inputs = processed['inputs']
     with torch.no_grad(), autocast(device, amp):
         feats = model.extract_feat(inputs)
     feats = tuple(f.float() for f in feats)
-    out = dict(
-        backbone_s=measure_backbone(model, inputs, iters, warmup, amp,
-                                    compile_options),
-        head_loss_s=measure_head_loss(model, feats, processed['data_samples'],
-                                      iters, warmup, amp, compile_options))
-    step = train_step_fn(model, optim_wrapper, data, device, amp,
-                         compile_options)
-    if compile_options is not None:
-        out['step_first_call_s'] = first_call_time(step, device)
+    out['backbone_s'] = measure_backbone(model, inputs, iters, warmup, amp,
+                                         compile_options)
+    out['head_loss_s'] = measure_head_loss(
+        model, feats, processed['data_samples'], iters, warmup, amp,
+        compile_options)
     out['step_s'] = median_time(step, iters, warmup, device)
     return out
 
