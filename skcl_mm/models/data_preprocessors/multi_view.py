@@ -48,6 +48,13 @@ def is_multi_view(inputs) -> bool:
     return isinstance(first, (list, tuple)) or first.dim() == 4
 
 
+def _stacked_views_of_one_shape(inputs) -> bool:
+    """True for ``default_collate`` views: V (B, C, H, W) tensors, one shape."""
+    return (all(isinstance(view, torch.Tensor) and view.dim() == 4
+                for view in inputs)
+            and len({tuple(view.shape) for view in inputs}) == 1)
+
+
 def pad_to_same_size(batches: Sequence[torch.Tensor],
                      pad_value: float) -> List[torch.Tensor]:
     """Pad (N, C, H, W) tensors at the bottom/right to their largest H and W."""
@@ -73,18 +80,29 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     Batch augmentations (Mixup, CutMix) mix samples of one batch; they are
     allowed for single-view input (V = 1 included) and rejected for V > 1.
 
+    A ``default_collate`` batch (V tensors of shape (B, C, H, W)) is copied
+    to the device view by view and joined there: no host-side copy of all
+    V*B images, and with the dataloader's pinned memory the copies run
+    without waiting for the GPU (``non_blocking``).
+
     Args:
         channels_last (bool): Return the batch in ``torch.channels_last``
             memory format (same values), the faster layout for convolutions
             on recent GPUs, especially under AMP. Defaults to False.
+        non_blocking (bool): Host-to-device copies of the images do not
+            wait for the GPU (mmengine's ``BaseDataPreprocessor`` option,
+            which mmpretrain's ``ClsDataPreprocessor`` does not pass on).
+            Safe with pinned and with pageable memory. Defaults to True.
         **kwargs: The arguments of :class:`ClsDataPreprocessor` (``mean``,
             ``std``, ``to_rgb``, ``pad_size_divisor``, ``pad_value``,
             ``to_onehot``, ``num_classes``, ``batch_augments``).
     """
 
-    def __init__(self, channels_last: bool = False, **kwargs):
+    def __init__(self, channels_last: bool = False, non_blocking: bool = True,
+                 **kwargs):
         super().__init__(**kwargs)
         self.channels_last = channels_last
+        self._non_blocking = non_blocking
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Normalise, pad and stack (see :meth:`_stack`), optionally channels_last.
@@ -116,15 +134,18 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
         inputs = data['inputs']
         if not is_multi_view(inputs):
             return super().forward(data, training)
+        if len(inputs) > 1 and training and self.batch_augments is not None:
+            raise ValueError(
+                f'batch_augments (Mixup/CutMix) mix the samples of a single '
+                f'view, but this batch has {len(inputs)} views; remove '
+                f'batch_augments from the data_preprocessor or use a '
+                f'single-view pipeline.')
+        if _stacked_views_of_one_shape(inputs):  # default_collate
+            joined = torch.cat([self.cast_data(view) for view in inputs])
+            return super().forward({**data, 'inputs': joined}, training)
         views = split_views(inputs)
         if len(views) == 1:
             return super().forward({**data, 'inputs': views[0]}, training)
-        if training and self.batch_augments is not None:
-            raise ValueError(
-                f'batch_augments (Mixup/CutMix) mix the samples of a single '
-                f'view, but this batch has {len(views)} views; remove '
-                f'batch_augments from the data_preprocessor or use a '
-                f'single-view pipeline.')
         shapes = {tuple(img.shape) for view in views for img in view}
         if len(shapes) == 1:
             # Common case: one uint8 stack, processed by the batched branch.

@@ -205,3 +205,45 @@ def test_channels_last_switch_keeps_values():
     assert b.is_contiguous(memory_format=torch.channels_last)
     assert not a.is_contiguous(memory_format=torch.channels_last)
     assert torch.equal(a, b)
+
+
+def test_non_blocking_copies_are_the_default_and_a_switch():
+    assert MultiViewClsDataPreprocessor(mean=MEAN, std=STD)._non_blocking is True
+    pre = MultiViewClsDataPreprocessor(mean=MEAN, std=STD, non_blocking=False)
+    assert pre._non_blocking is False
+    samples = run_pipeline([dict(type='MultiView', num_views=[1, 2],
+                                 transforms=[[], [dict(type='RandomFlip', prob=1.0)]]),
+                            dict(type='PackInputs')], random_images(3))
+    blocking = pre(default_collate(copy.deepcopy(samples)))['inputs']
+    default = MultiViewClsDataPreprocessor(mean=MEAN, std=STD)(
+        default_collate(copy.deepcopy(samples)))['inputs']
+    assert torch.equal(blocking, default) and default.shape == (9, 3, 32, 32)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
+def test_pinned_views_reach_cuda_without_a_host_sync():
+    """A default_collate batch from pinned memory (the dataloader's) is copied
+    view by view without waiting for the GPU, and joined there."""
+    samples = run_pipeline([dict(type='MultiView', num_views=[1, 2],
+                                 transforms=[[], [dict(type='RandomFlip', prob=1.0)]]),
+                            dict(type='PackInputs')], random_images(8))
+    batch = default_collate(samples)
+    batch = dict(inputs=[view.pin_memory() for view in batch['inputs']])
+    expected = MultiViewClsDataPreprocessor(mean=MEAN, std=STD)(batch)['inputs']
+    pre = MultiViewClsDataPreprocessor(mean=MEAN, std=STD).cuda()
+    pre(batch)  # warm-up
+    torch.cuda.synchronize()
+    torch.cuda.set_sync_debug_mode('error')
+    try:
+        out = pre(batch)['inputs']
+    finally:
+        torch.cuda.set_sync_debug_mode('default')
+    assert out.is_cuda and torch.equal(out.cpu(), expected)
+    blocking = MultiViewClsDataPreprocessor(mean=MEAN, std=STD,
+                                            non_blocking=False).cuda()
+    torch.cuda.set_sync_debug_mode('error')
+    try:
+        with pytest.raises(RuntimeError, match='synchroniz'):
+            blocking(batch)
+    finally:
+        torch.cuda.set_sync_debug_mode('default')
