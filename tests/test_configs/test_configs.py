@@ -15,6 +15,7 @@ from mmengine.runner import Runner
 
 import skcl_mm  # noqa: F401
 from skcl_mm.compat import fix_dataloader_workers
+from tests.device_support import needs_cpu_compiler
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -128,16 +129,13 @@ def _losses_of_two_iterations(roots, work_dir, compile_cfg):
     return runner.message_hub.log_scalars['train/loss'].data[0], compiled
 
 
+@needs_cpu_compiler
 def test_runner_compile_switch_trains_like_eager(roots, tmp_path):
     """mmengine's ``compile`` switch (torch.compile of ``model.train_step``,
     the whole step on a GPU is launch-bound without it) trains the SKCL
     model: the same two losses as eager from the same seed."""
-    import shutil
-
     import numpy as np
     import torch
-    if not (shutil.which('c++') or shutil.which('g++')):
-        pytest.skip('torch.compile on a CPU needs a C++ compiler')
     eager, eager_is_compiled = _losses_of_two_iterations(
         roots, str(tmp_path / 'eager'), None)
     try:

@@ -7,6 +7,7 @@ from mmengine.dataset import pseudo_collate
 import skcl_mm  # noqa: F401  (registers the preprocessor)
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
+from tests.device_support import host_sync_is_an_error, needs_cuda
 
 MEAN = [125.307, 122.961, 113.8575]
 STD = [51.5865, 50.847, 51.255]
@@ -146,10 +147,7 @@ def gpu_views(images, device='cpu'):
     return out.view(pre.num_views, len(images), *out.shape[1:])
 
 
-CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
-
-
-@pytest.mark.parametrize('device', ['cpu', pytest.param('cuda', marks=CUDA)])
+@pytest.mark.parametrize('device', ['cpu', pytest.param('cuda', marks=needs_cuda)])
 def test_gpu_views_match_the_cpu_views_in_distribution(device):
     """Same shapes, value ranges and per-view statistics as cifar_views.py."""
     images = natural_images(400)
@@ -181,7 +179,7 @@ def test_gpu_views_match_the_cpu_views_in_distribution(device):
     assert abs(pad_cpu - pad_gpu) < 0.5 * pad_cpu + 0.005
 
 
-@CUDA
+@needs_cuda
 def test_gpu_views_on_cuda_never_synchronise_with_the_host():
     """After the first batch (constants reach the device once), building the
     views of a batch already on the GPU launches work without waiting for it."""
@@ -189,9 +187,6 @@ def test_gpu_views_on_cuda_never_synchronise_with_the_host():
     images = natural_images(256).cuda()
     pre(dict(inputs=images), training=True)
     torch.cuda.synchronize()
-    torch.cuda.set_sync_debug_mode('error')
-    try:
+    with host_sync_is_an_error():
         out = pre(dict(inputs=images), training=True)['inputs']
-    finally:
-        torch.cuda.set_sync_debug_mode('default')
     assert out.is_cuda and out.shape == (3 * 256, 3, 32, 32)

@@ -11,6 +11,7 @@ import skcl_mm  # noqa: F401  (registers the preprocessor)
 from mmpretrain.models.utils.data_preprocessor import ClsDataPreprocessor
 from mmpretrain.registry import MODELS, TRANSFORMS
 from skcl_mm.models.data_preprocessors import MultiViewClsDataPreprocessor
+from tests.device_support import host_sync_is_an_error, needs_cuda
 
 MEAN = [125.307, 122.961, 113.8575]
 STD = [51.5865, 50.847, 51.255]
@@ -220,7 +221,7 @@ def test_non_blocking_copies_are_the_default_and_a_switch():
     assert torch.equal(blocking, default) and default.shape == (9, 3, 32, 32)
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
+@needs_cuda
 def test_pinned_views_reach_cuda_without_a_host_sync():
     """A default_collate batch from pinned memory (the dataloader's) is copied
     view by view without waiting for the GPU, and joined there."""
@@ -233,17 +234,10 @@ def test_pinned_views_reach_cuda_without_a_host_sync():
     pre = MultiViewClsDataPreprocessor(mean=MEAN, std=STD).cuda()
     pre(batch)  # warm-up
     torch.cuda.synchronize()
-    torch.cuda.set_sync_debug_mode('error')
-    try:
+    with host_sync_is_an_error():
         out = pre(batch)['inputs']
-    finally:
-        torch.cuda.set_sync_debug_mode('default')
     assert out.is_cuda and torch.equal(out.cpu(), expected)
     blocking = MultiViewClsDataPreprocessor(mean=MEAN, std=STD,
                                             non_blocking=False).cuda()
-    torch.cuda.set_sync_debug_mode('error')
-    try:
-        with pytest.raises(RuntimeError, match='synchroniz'):
-            blocking(batch)
-    finally:
-        torch.cuda.set_sync_debug_mode('default')
+    with host_sync_is_an_error(), pytest.raises(RuntimeError, match='synchroniz'):
+        blocking(batch)

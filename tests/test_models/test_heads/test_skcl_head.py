@@ -7,6 +7,7 @@ from mmengine.optim import OptimWrapper
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from skcl_mm.models.heads import SKCLHead
+from tests.device_support import host_sync_is_an_error, needs_cpu_compiler, needs_cuda
 
 LEVELS = [2, 6]  # coarsest first
 FINE_TO_COARSE = [0, 0, 0, 1, 1, 1]
@@ -226,7 +227,7 @@ def test_loss_step_reads_no_tensor_on_the_host():
     assert empty.has_class_counts and empty.has_semantic_graph
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
+@needs_cuda
 def test_loss_step_on_cuda_never_synchronises_with_the_host():
     """On a GPU: forward and backward of a step (labels from the dataloader,
     on the host) only launch work; the losses match the CPU's."""
@@ -238,23 +239,18 @@ def test_loss_step_on_cuda_never_synchronises_with_the_host():
     cuda_x = (x.cuda().requires_grad_(), )
     sum(cuda_head.loss(cuda_x, batch).values()).backward()  # reads the buffers
     torch.cuda.synchronize()
-    torch.cuda.set_sync_debug_mode('error')
-    try:
+    with host_sync_is_an_error():
         losses = cuda_head.loss(cuda_x, batch)
         sum(losses.values()).backward()
-    finally:
-        torch.cuda.set_sync_debug_mode('default')
     expected = head.loss((x, ), batch)
     for key, value in expected.items():
         torch.testing.assert_close(losses[key].cpu(), value, rtol=1e-4, atol=1e-5)
 
 
+@needs_cpu_compiler
 def test_compile_loss_matches_eager_losses_and_gradients():
     import copy
     import pickle
-    import shutil
-    if not (shutil.which('c++') or shutil.which('g++')):
-        pytest.skip('torch.compile on a CPU needs a C++ compiler')
     with pytest.raises(TypeError, match='compile_loss must be a bool or a dict'):
         build_head(compile_loss='yes')
     eager = ready_head()
