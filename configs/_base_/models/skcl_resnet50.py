@@ -12,10 +12,12 @@ model = dict(
         mlp_hidden_channels=2048,  # projection and prototype MLP 2048-2048-1024
         feat_channels=1024,
         loss=dict(type='LogitAdjustedCrossEntropyLoss', tau=1.0),
-        level_loss_weights=[2.0],  # BCL's CE weight (paper: not given)
+        # BCL's ImageNet-LT weights (main.py: alpha 1.0, beta 0.35); the
+        # paper gives neither. CIFAR uses BCL's CIFAR pair 2.0 / 0.6.
+        level_loss_weights=[1.0],
         contrastive_loss=dict(
             type='SKCLLoss',
-            loss_weight=0.6,  # BCL's contrastive weight (paper: not given)
+            loss_weight=0.35,
             temperature=0.1,  # tau (paper; BCL used 0.07)
             proto_temperature=0.2,  # tau' (paper)
             mode='both',  # one level: every other class is a candidate
