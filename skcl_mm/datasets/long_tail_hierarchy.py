@@ -55,7 +55,7 @@ class LongTailHierarchyDataset:
     coarsest first), ``level_names``, ``fine_to_level`` (``(n_levels, n_fine)``
     level label of each fine class) and ``many_medium_few`` (fine class indices
     with more than ``many_thr``, from ``few_thr`` to ``many_thr``, and fewer
-    than ``few_thr`` images).
+    than ``few_thr`` images; the two thresholds too).
 
     Args:
         dataset (dict | BaseDataset): The dataset to wrap, or its config.
@@ -153,6 +153,7 @@ class LongTailHierarchyDataset:
             fine_to_level=self.hierarchy.fine_to_level,
             many_medium_few=split_many_medium_few(class_counts, self.many_thr,
                                                   self.few_thr),
+            many_thr=self.many_thr, few_thr=self.few_thr,
             imbalance_factor=self.imbalance_factor)
         self._fully_initialized = True
         self._log_summary(class_counts)

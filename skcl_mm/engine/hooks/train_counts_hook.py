@@ -1,15 +1,20 @@
 """TrainCountsHook: hand the training set's class counts to the head and metrics."""
 import copy
 import inspect
+import os.path as osp
 from typing import List
 
 import numpy as np
+from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 from mmpretrain.registry import DATASETS, HOOKS
 
 from skcl_mm.datasets.long_tail_hierarchy import split_many_medium_few
+from skcl_mm.evaluation.metrics.train_counts import write_train_counts_file
+
+COUNTS_FILE = 'train_counts.json'
 
 
 @HOOKS.register_module()
@@ -30,8 +35,13 @@ class TrainCountsHook(Hook):
     * every metric of the val / test evaluator with ``set_train_counts`` gets
       ``set_train_counts(class_counts)`` (plus the dataset's
       ``thresholds=(many_thr, few_thr)`` when the dataset has them and the
-      metric takes them, as ``LongTailAccuracy`` does) and, with
-      ``set_out_dir``, the run's log dir for its per-class files.
+      training ``classes``, where the metric takes them, as
+      ``LongTailAccuracy`` does) and, with ``set_out_dir``, the run's log dir
+      for its per-class files;
+    * in a training run, rank 0 writes all of it to
+      ``work_dir/train_counts.json``: ``tools/test.py`` can then read the
+      counts from there (``test_evaluator.train_counts=...``) without the
+      training data.
 
     Without a training dataset the metrics keep their own ``train_counts``;
     the log says so.
@@ -45,7 +55,7 @@ class TrainCountsHook(Hook):
 
     def __init__(self, build_train_dataset: bool = True):
         self.build_train_dataset = build_train_dataset
-        self._counts = None  # (class_counts, level_counts, thresholds) once found
+        self._counts = None  # dict of what _find_counts found, once found
         self._searched = False
         self._head_done = False
         self._metrics_done = set()  # ids of metrics already handed counts
@@ -66,11 +76,13 @@ class TrainCountsHook(Hook):
         if self._counts is not None and not self._head_done:
             self._head_done = True
             self._set_head_counts(runner)
+            self._write_counts_file(runner)
         self._set_metric_counts(runner, stage)
 
     def _find_counts(self, runner):
-        """(class_counts, level_counts, (many_thr, few_thr) or None), or None
-        with a log line."""
+        """dict of class_counts, level_counts, thresholds ((many_thr, few_thr)
+        or None) and classes (or None); None with a log line when there is no
+        training dataset."""
         dataset, why_not = self._train_dataset(runner)
         if dataset is None:
             runner.logger.warning(
@@ -89,7 +101,10 @@ class TrainCountsHook(Hook):
         thresholds = None
         if hasattr(dataset, 'many_thr') and hasattr(dataset, 'few_thr'):
             thresholds = (int(dataset.many_thr), int(dataset.few_thr))
-        return class_counts, level_counts, thresholds
+        classes = dataset.metainfo.get('classes')
+        return dict(class_counts=class_counts, level_counts=level_counts,
+                    thresholds=thresholds,
+                    classes=None if classes is None else list(classes))
 
     def _train_dataset(self, runner):
         """The training dataset and, when None, the reason."""
@@ -121,7 +136,7 @@ class TrainCountsHook(Hook):
         head = getattr(model, 'head', None)
         if head is None or not callable(getattr(head, 'set_class_counts', None)):
             return
-        head.set_class_counts(self._counts[1])
+        head.set_class_counts(self._counts['level_counts'])
         runner.logger.info(f'{type(self).__name__}: per-level counts set in '
                            f'{type(head).__name__}.')
 
@@ -143,13 +158,29 @@ class TrainCountsHook(Hook):
                     + ('uses its own train_counts.' if own is not None else
                        'has no train_counts either: only overall accuracy.'))
 
+    def _write_counts_file(self, runner) -> None:
+        """``work_dir/train_counts.json`` in training runs, on rank 0."""
+        if not isinstance(getattr(runner, '_train_loop', None), BaseLoop):
+            return
+        if not is_main_process():
+            return
+        path = osp.join(runner.work_dir, COUNTS_FILE)
+        write_train_counts_file(path, self._counts['classes'],
+                                self._counts['class_counts'],
+                                self._counts['level_counts'],
+                                self._counts['thresholds'])
+        runner.logger.info(
+            f'{type(self).__name__}: wrote {path}; tools/test.py without the '
+            'training data reads it with --cfg-options '
+            'custom_hooks.0.build_train_dataset=False '
+            f'test_evaluator.train_counts={path}')
+
     def _hand_counts(self, metric) -> None:
-        """Counts, and the dataset's many/few thresholds where the metric takes them."""
-        class_counts, _, thresholds = self._counts
-        if thresholds is not None and _takes_thresholds(metric):
-            metric.set_train_counts(class_counts, thresholds=thresholds)
-        else:
-            metric.set_train_counts(class_counts)
+        """Counts, and the dataset's thresholds and class names where the
+        metric takes them."""
+        extra = {name: self._counts[name] for name in ('thresholds', 'classes')
+                 if self._counts[name] is not None and _takes(metric, name)}
+        metric.set_train_counts(self._counts['class_counts'], **extra)
 
 
 def dataset_counts(dataset) -> tuple:
@@ -186,9 +217,10 @@ def _stage_metrics(runner, stage: str) -> List:
     return list(getattr(loop.evaluator, 'metrics', []))
 
 
-def _takes_thresholds(metric) -> bool:
+def _takes(metric, argument: str) -> bool:
+    """Whether ``metric.set_train_counts`` has a parameter named ``argument``."""
     try:
         params = inspect.signature(metric.set_train_counts).parameters
     except (TypeError, ValueError):
         return False
-    return 'thresholds' in params
+    return argument in params

@@ -13,8 +13,9 @@ from .long_tail_stats import (group_means, infer_fine_to_level, level_accuracies
                               per_class_accuracy, topk_accuracy)
 from .per_class_report import (plot_per_class, resolve_output_path,
                                write_per_class_file)
-from .train_counts import (CountsSource, check_counts, check_counts_length,
-                           load_train_counts)
+from .train_counts import (CountsSource, check_class_order, check_counts,
+                           check_counts_length, load_train_counts,
+                           read_train_counts_file)
 
 GROUPS = ('many', 'medium', 'few')
 
@@ -57,11 +58,14 @@ class LongTailAccuracy(BaseMetric):
         topk (int | Sequence[int]): Top-k accuracies to report. Defaults to 1.
         many_thr (int, optional): More than this many training images is
             "many". Default: the training dataset's (``TrainCountsHook`` hands
-            it over), else 100.
+            it over, or the ``train_counts`` file gives it), else 100.
         few_thr (int, optional): Fewer than this many training images is
             "few". Default: the training dataset's, else 20.
         train_counts (None | list[int] | str): Per-class training counts, or a
-            JSON file with them (see :func:`load_train_counts`).
+            JSON file with them, such as the ``train_counts.json`` that
+            ``TrainCountsHook`` writes into the training work dir (see
+            :func:`read_train_counts_file`; its class names and thresholds
+            are used too).
         per_class_file (str, optional): ``.json`` or ``.csv`` file for the
             per-class table (class, group, train count, test count, accuracy);
             relative paths go to the output directory (the run's log dir when
@@ -105,10 +109,19 @@ class LongTailAccuracy(BaseMetric):
         self.plot_file = plot if isinstance(plot, str) else (
             'per_class_accuracy.png' if plot else None)
         self.out_dir = out_dir
-        self.train_counts = load_train_counts(train_counts)
         self._counts_source = None if train_counts is None else (
             f'train_counts={train_counts!r}' if isinstance(train_counts, str)
             else 'the train_counts argument')
+        self._train_classes = None
+        if isinstance(train_counts, (str, os.PathLike)):
+            counts_file = read_train_counts_file(train_counts)
+            self.train_counts = counts_file['class_counts']
+            self._train_classes = counts_file['classes']
+            if counts_file['thresholds'] is not None:
+                self._adopt_thresholds(counts_file['thresholds'],
+                                       self._counts_source)
+        else:
+            self.train_counts = load_train_counts(train_counts)
         self._warned = set()
 
     @BaseMetric.dataset_meta.setter
@@ -118,10 +131,13 @@ class LongTailAccuracy(BaseMetric):
         if self.train_counts is not None and self._meta_classes():
             check_counts_length(self.train_counts, len(self._meta_classes()),
                                 self._counts_source, "dataset_meta['classes']")
+            check_class_order(self._train_classes, self._meta_classes(),
+                              self._counts_source)
 
     def set_train_counts(self, class_counts: Sequence[int],
                          source: str = 'the training dataset',
-                         thresholds: Optional[Tuple[int, int]] = None) -> None:
+                         thresholds: Optional[Tuple[int, int]] = None,
+                         classes: Optional[Sequence[str]] = None) -> None:
         """Use these per-class training counts (they replace ``train_counts``).
 
         Args:
@@ -130,6 +146,9 @@ class LongTailAccuracy(BaseMetric):
             thresholds (tuple[int, int], optional): ``(many_thr, few_thr)`` of
                 the training dataset; they apply where this metric was built
                 without its own (a differing own value wins, with a warning).
+            classes (Sequence[str], optional): (C,) training class names; an
+                evaluated dataset that orders its classes differently is an
+                error (its scores would be compared with the wrong classes).
         """
         if thresholds is not None:
             self._adopt_thresholds(thresholds, source)
@@ -137,7 +156,9 @@ class LongTailAccuracy(BaseMetric):
         if self._meta_classes():
             check_counts_length(counts, len(self._meta_classes()), source,
                                 "dataset_meta['classes']")
+            check_class_order(classes, self._meta_classes(), source)
         self.train_counts, self._counts_source = counts, source
+        self._train_classes = None if classes is None else list(classes)
         split = split_many_medium_few(counts, self.many_thr, self.few_thr)
         print_log(
             f'{type(self).__name__}: training counts from {source}: '

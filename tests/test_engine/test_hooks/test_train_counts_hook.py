@@ -187,6 +187,51 @@ def test_test_only_run_with_the_real_wrapper_and_hierarchy(tmp_path):
     assert 'long_tail/few' not in metrics
 
 
+def test_train_run_writes_counts_file_that_a_test_run_reads(tmp_path):
+    """tools/test.py without the training data: the work dir's
+    train_counts.json gives the same counts, thresholds and groups."""
+    tree = tmp_path / 'tree.json'
+    tree.write_text(json.dumps(dict(x=['a', 'b'], y=['c'])))
+    cfg = make_cfg(tmp_path, 'tch_file')
+    cfg.train_dataloader.dataset = dict(
+        type='LongTailHierarchyDataset', imbalance_factor=4, hierarchy=str(tree),
+        many_thr=4, few_thr=2,
+        dataset=dict(type='TrainCountsTestDataset', counts=[8, 8, 8],
+                     metainfo=dict(classes=CLASSES),
+                     pipeline=[dict(type='PackInputs')]))
+    cfg.test_evaluator = dict(type='LongTailAccuracy')
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    with_hook = runner.test()
+    path = os.path.join(str(tmp_path), 'train_counts.json')
+    with open(path) as f:
+        record = json.load(f)
+    assert record == dict(classes=list(CLASSES), class_counts=[8, 4, 2],
+                          level_counts=[[12, 2], [8, 4, 2]], many_thr=4, few_thr=2)
+    assert f'wrote {path}' in read_log(runner)
+
+    cfg = make_cfg(tmp_path, 'tch_file_test', train_meta=None)
+    cfg.custom_hooks = [dict(type='TrainCountsHook', build_train_dataset=False)]
+    cfg.test_evaluator = dict(type='LongTailAccuracy', train_counts=path)
+    cfg.load_from = None
+    test_runner = Runner.from_cfg(cfg)
+    test_runner.model.load_state_dict(runner.model.state_dict())
+    from_file = test_runner.test()
+    metric = test_runner.test_evaluator.metrics[0]
+    assert (metric.many_thr, metric.few_thr) == (4, 2)
+    for key in ('long_tail/top1', 'long_tail/many', 'long_tail/medium'):
+        assert from_file[key] == pytest.approx(with_hook[key]), key
+    assert 'long_tail/few' not in from_file
+
+
+def test_val_set_in_another_class_order_stops_training(tmp_path):
+    cfg = make_cfg(tmp_path, 'tch_order')
+    cfg.val_dataloader.dataset.metainfo = dict(classes=CLASSES[::-1])
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ValueError, match="index 0 is 'c' there and 'a' in training"):
+        runner.train()
+
+
 def _ddp_worker(rank, world_size, port, work_dir):
     from skcl_mm.compat import setup_distributed
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size),

@@ -225,3 +225,35 @@ def test_label_outside_classes_is_an_error():
     samples = make_samples(with_levels=False)
     with pytest.raises(ValueError, match=r'span \[0, 3\] .* 3 classes'):
         evaluate(LongTailAccuracy(), samples[:9], dict(classes=CLASSES[:3]))
+
+
+def test_evaluated_classes_must_be_in_the_training_order(tmp_path):
+    """An image folder sorts its classes by name, a list keeps its order:
+    scores of such a mix would be compared with the wrong classes."""
+    path = tmp_path / 'train_counts.json'
+    path.write_text(json.dumps(dict(classes=CLASSES[::-1], class_counts=TRAIN_COUNTS)))
+    evaluator = Evaluator(LongTailAccuracy(train_counts=str(path)))
+    with pytest.raises(ValueError, match=r"index 0 is 'c0' there and 'c4' in "
+                                         r'training \(4 of 5 indices differ\)'):
+        evaluator.dataset_meta = dict(classes=CLASSES)
+    metric = LongTailAccuracy()
+    metric.dataset_meta = dict(classes=CLASSES)
+    swapped = ['c1', 'c0', 'c2', 'c3', 'c4']
+    with pytest.raises(ValueError, match="index 0 is 'c0' there and 'c1'"):
+        metric.set_train_counts(TRAIN_COUNTS, classes=swapped)
+    metric.set_train_counts(TRAIN_COUNTS, classes=CLASSES)  # same order: fine
+    assert evaluate(metric, make_samples())['long_tail/top1'] == pytest.approx(60.0)
+
+
+def test_counts_file_thresholds_apply_unless_the_metric_has_its_own(tmp_path):
+    path = tmp_path / 'train_counts.json'
+    path.write_text(json.dumps(dict(classes=CLASSES, class_counts=TRAIN_COUNTS,
+                                    many_thr=40, few_thr=8)))
+    metric = LongTailAccuracy(train_counts=str(path))
+    assert (metric.many_thr, metric.few_thr) == (40, 8)
+    # c0 (200), c1 (50) many; c2 (10), c4 (30) medium; c3 (5) few.
+    metrics = evaluate(metric, make_samples())
+    assert metrics['long_tail/many'] == pytest.approx(62.5)
+    assert metrics['long_tail/few'] == pytest.approx(200 / 3)
+    own = LongTailAccuracy(train_counts=str(path), many_thr=100)
+    assert (own.many_thr, own.few_thr) == (100, 8)

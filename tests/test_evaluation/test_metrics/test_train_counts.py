@@ -50,3 +50,17 @@ def test_length_error_gives_expected_and_actual():
     with pytest.raises(ValueError, match=r'has 2 entries .* has 3 classes'):
         check_counts_length([1, 2], 3, 'train_counts', 'dataset_meta')
     check_counts_length([1, 2, 3], 3, 'train_counts', 'dataset_meta')
+
+
+def test_counts_file_round_trip_with_classes_and_thresholds(tmp_path):
+    from skcl_mm.evaluation.metrics.train_counts import (read_train_counts_file,
+                                                         write_train_counts_file)
+    path = str(tmp_path / 'train_counts.json')
+    write_train_counts_file(path, ['a', 'b'], [9, 4], [[13], [9, 4]], (8, 5))
+    assert read_train_counts_file(path) == dict(
+        class_counts=[9, 4], classes=['a', 'b'], thresholds=(8, 5))
+    assert json.loads(open(path).read())['level_counts'] == [[13], [9, 4]]
+    write_train_counts_file(path, None, [3], [[3]], None)
+    assert read_train_counts_file(path) == dict(
+        class_counts=[3], classes=None, thresholds=None)
+    assert not (tmp_path / 'train_counts.json.tmp').exists()
