@@ -9,3 +9,6 @@ _base_ = [
 data_preprocessor = _base_.gpu_data_preprocessor
 train_dataloader = dict(num_workers=2,  # the workers only unpickle and pack
                         dataset=dict(pipeline=_base_.gpu_train_pipeline))
+# The GPU draws the views: every rank needs its own random stream (the
+# preprocessor checks this on the first batch of a distributed run).
+randomness = dict(seed=0, diff_rank_seed=True, deterministic=False)

@@ -8,6 +8,7 @@ augmentation work that otherwise binds CIFAR training to the CPU workers.
 from typing import List, Sequence
 
 import torch
+from mmengine.dist import all_gather, get_world_size
 
 from mmpretrain.registry import MODELS
 from .multi_view import MultiViewClsDataPreprocessor, is_multi_view
@@ -30,6 +31,32 @@ def _check_views(views) -> List[dict]:
     return list(views)
 
 
+def check_ranks_draw_differently(device: torch.device) -> None:
+    """Raise when every rank's random stream on ``device`` is the same.
+
+    The batch transforms draw from torch's global generator of the device. With
+    one seed on every rank (mmengine's default, ``diff_rank_seed=False``),
+    sample b of every GPU would get the same crop, flip and colour draws,
+    unlike the dataloader pipeline, whose workers are seeded per rank. Costs
+    one all_gather of 4 numbers; nothing in a single process.
+
+    Args:
+        device (torch.device): Where the transforms draw (the batch's device).
+    """
+    if get_world_size() < 2:
+        return
+    draws = all_gather(torch.rand(4, device=device))
+    twins = [rank for rank, draw in enumerate(draws[1:], 1)
+             if torch.equal(draw, draws[0])]
+    if twins:
+        raise RuntimeError(
+            f'GPUAugmentDataPreprocessor: ranks 0 and {twins} draw the same '
+            'random numbers, so their GPU-side views would be identical. Seed '
+            'the ranks differently: randomness=dict(seed=..., '
+            'diff_rank_seed=True) in the config (the shipped _gpuaug configs '
+            'set it).')
+
+
 @MODELS.register_module()
 class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
     """Builds V augmented views of a single-view uint8 batch on the device.
@@ -40,7 +67,10 @@ class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
     the whole batch, each time with fresh per-sample randomness (torch's RNG
     on the device); the views go view-major on the batch axis, then mean/std
     as in :class:`MultiViewClsDataPreprocessor`. Validation and test batches
-    (``training=False``) are only normalised.
+    (``training=False``) are only normalised. In a distributed run the first
+    training batch checks that the ranks draw different random numbers
+    (:func:`check_ranks_draw_differently`; the config needs
+    ``randomness=dict(..., diff_rank_seed=True)``).
 
     Args:
         views (list[dict]): ``dict(num_views=N, transforms=[batch transform
@@ -68,6 +98,7 @@ class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
         self.views = _check_views(views)
         self.view_transforms = [[MODELS.build(t) for t in view['transforms']]
                                 for view in self.views]
+        self._ranks_checked = False
 
     @property
     def num_views(self) -> int:
@@ -89,6 +120,9 @@ class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
         if not training:
             return super().forward(data, training)
         images = self._device_batch(data['inputs'])
+        if not self._ranks_checked:
+            check_ranks_draw_differently(images.device)
+            self._ranks_checked = True
         views = [self._augment(images, transforms)
                  for view, transforms in zip(self.views, self.view_transforms)
                  for _ in range(view['num_views'])]

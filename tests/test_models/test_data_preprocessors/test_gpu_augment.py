@@ -190,3 +190,60 @@ def test_gpu_views_on_cuda_never_synchronise_with_the_host():
     with host_sync_is_an_error():
         out = pre(dict(inputs=images), training=True)['inputs']
     assert out.is_cuda and out.shape == (3 * 256, 3, 32, 32)
+
+
+def _two_rank_worker(rank, port, path, seeds):
+    import torch.distributed as dist
+    torch.set_num_threads(1)
+    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}',
+                            rank=rank, world_size=2)
+    try:
+        torch.manual_seed(seeds[rank])
+        pre = build([dict(num_views=1, transforms=[dict(type='BatchRandomFlip', prob=0.5)])])
+        try:
+            result = pre(packed_batch(32), training=True)['inputs']
+        except RuntimeError as error:
+            result = str(error)
+    finally:
+        dist.destroy_process_group()
+    torch.save(result, f'{path}/rank{rank}.pt')
+
+
+@pytest.mark.parametrize('seeds', [(0, 0), (0, 1)], ids=['one_seed', 'seed_per_rank'])
+def test_ranks_with_one_seed_are_stopped_before_drawing_twin_views(tmp_path, seeds):
+    """Two gloo ranks: one seed on both (mmengine's default) would give every
+    rank the same views of its samples; a seed per rank gives different ones."""
+    from tests.tools_runner import free_port
+    torch.multiprocessing.start_processes(
+        _two_rank_worker, args=(free_port(), str(tmp_path), seeds), nprocs=2,
+        join=True, start_method='fork')
+    results = [torch.load(tmp_path / f'rank{r}.pt') for r in range(2)]
+    if seeds[0] == seeds[1]:
+        for message in results:
+            assert 'diff_rank_seed=True' in message and 'ranks 0 and [1]' in message
+    else:
+        assert not torch.equal(*results)  # same images, different flips
+
+
+def test_gpuaug_config_seeds_each_rank_apart():
+    from mmengine.config import Config
+    from tests.tools_runner import REPO
+    cfg = Config.fromfile(f'{REPO}/configs/skcl_resnet32_cifar100lt_gpuaug.py')
+    assert cfg.randomness.diff_rank_seed is True
+
+
+def test_config_views_trace_as_one_graph_for_torch_compile():
+    """Under the Runner's compile switch the three views of the _gpuaug config
+    become one graph: no host reads (a per-call blur bound was one)."""
+    import torch._dynamo as dynamo
+    pre = config_views_preprocessor()
+
+    def views(images):
+        return [pre._augment(images, transforms)
+                for view, transforms in zip(pre.views, pre.view_transforms)
+                for _ in range(view['num_views'])]
+
+    images = torch.randint(0, 256, (4, 3, 32, 32)).float()
+    explanation = dynamo.explain(views)(images)
+    assert explanation.graph_break_count == 0, explanation.break_reasons
+    assert explanation.graph_count == 1

@@ -8,7 +8,7 @@ replaced by a sampled Gaussian kernel, which differs from PIL by up to tens of
 grey levels at small sigma.
 """
 import math
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -74,8 +74,13 @@ def box_blur_pass(images: Tensor, radius: Tensor, axis: int, reach: int) -> Tens
     return torch.floor((x + (1 << 23)) / (1 << 24)).reshape(B, C, H, W)
 
 
+def radius_bound(max_sigma: float, passes: int = 3) -> float:
+    """The largest box radius ``sigma <= max_sigma`` gives, computed on the host."""
+    return float(pil_box_radius(torch.tensor([float(max_sigma)]), passes)[0])
+
+
 def pil_gaussian_blur(images: Tensor, sigma: Tensor, max_sigma: float,
-                      passes: int = 3) -> Tensor:
+                      passes: int = 3, bound: Optional[float] = None) -> Tensor:
     """PIL ``ImageFilter.GaussianBlur(radius=sigma)`` with a per-sample sigma.
 
     ``passes`` horizontal box passes, then ``passes`` vertical ones, each
@@ -87,11 +92,15 @@ def pil_gaussian_blur(images: Tensor, sigma: Tensor, max_sigma: float,
         max_sigma (float): Upper bound of ``sigma``; fixes the kernel length
             on the host, without reading ``sigma``.
         passes (int): Box passes per direction. Defaults to 3.
+        bound (float, optional): ``radius_bound(max_sigma, passes)``, when
+            the caller has it (a per-call host computation is a graph break
+            under ``torch.compile``).
 
     Returns:
         Tensor: (B, C, H, W) integer-valued, dtype of ``images``.
     """
-    bound = float(pil_box_radius(torch.tensor([float(max_sigma)]), passes)[0])  # CPU
+    if bound is None:
+        bound = radius_bound(max_sigma, passes)
     reach = math.floor(bound) + 1
     radius = pil_box_radius(sigma, passes).clamp_max(bound)
     x = images.to(torch.float64)
@@ -127,6 +136,7 @@ class BatchGaussianBlur:
         check_prob(prob, 'prob')
         self.sigma = tuple(sigma)
         self.prob = prob
+        self._radius_bound = radius_bound(self.sigma[1])
 
     def sample_params(self, B: int, device: torch.device) -> Tuple[Tensor, Tensor]:
         """Returns (apply (B,) bool, sigma (B,) float32)."""
@@ -137,7 +147,8 @@ class BatchGaussianBlur:
         """Blur (B, 3, H, W) -> (B, 3, H, W)."""
         check_images(images)
         apply, sigma = self.sample_params(images.shape[0], images.device)
-        blurred = pil_gaussian_blur(images, sigma, self.sigma[1])
+        blurred = pil_gaussian_blur(images, sigma, self.sigma[1],
+                                    bound=self._radius_bound)
         return torch.where(apply[:, None, None, None], blurred, images)
 
     def __repr__(self) -> str:
