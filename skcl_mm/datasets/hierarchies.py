@@ -203,6 +203,12 @@ def hierarchy_from_tree(tree, classes: Sequence[str],
         fine_to_level.append(row)
     level_classes.append(list(classes))
     fine_to_level.append(list(range(len(classes))))
+    if level_names is not None and len(level_names) != len(level_classes):
+        raise ValueError(
+            f'{source}: "levels" names {len(level_names)} level(s) '
+            f'{list(level_names)}, but the tree has {len(level_classes)} '
+            f'({depth} above the classes, plus the classes themselves); give one '
+            'name per level, coarsest first, the finest level included.')
     return Hierarchy(level_classes, fine_to_level, level_names)
 
 
@@ -219,7 +225,9 @@ def _check_names(in_tree: set, classes: List[str], source: str):
         msg.append(f'{len(unknown)} hierarchy names are not dataset classes: '
                    f'{unknown[:10]}{" ..." if len(unknown) > 10 else ""}.')
     msg.append('Fix the hierarchy file (names must equal the dataset\'s '
-               '`classes`, spelled the same way).')
+               '`classes`, spelled the same way), or the dataset if it lacks '
+               'classes (an image folder without one of the class folders: '
+               'every split needs them all, or give metainfo=dict(classes=...)).')
     raise ValueError(' '.join(msg))
 
 

@@ -195,17 +195,22 @@ class LongTailHierarchyDataset:
                 msg + ' They are left out of per-class means.')
         else:
             raise ValueError(msg + ' Every class needs at least one training '
-                             'image: check the data root or annotation list.')
+                             'image: check the data root or annotation list. '
+                             'For a validation/test set, build the wrapped '
+                             'dataset with test_mode=True: absent classes are '
+                             'then left out of the per-class means.')
 
     def _log_summary(self, class_counts: List[int]):
         split = self._metainfo['many_medium_few']
+        groups = ('(a test set: the metric groups classes by training counts)'
+                  if self.test_mode else 'many/medium/few classes '
+                  f'{len(split["many"])}/{len(split["medium"])}/{len(split["few"])}')
         MMLogger.get_current_instance().info(
             f'{type(self).__name__}({type(self.dataset).__name__}): '
             f'{sum(class_counts)} images, {len(class_counts)} classes, '
             f'{self.hierarchy.num_levels} level(s) '
             f'{[len(c) for c in self.hierarchy.level_classes]}, max/min per class '
-            f'{max(class_counts)}/{min(class_counts)}, many/medium/few classes '
-            f'{len(split["many"])}/{len(split["medium"])}/{len(split["few"])}.')
+            f'{max(class_counts)}/{min(class_counts)}, {groups}.')
 
     @force_full_init
     def __len__(self) -> int:
@@ -223,13 +228,29 @@ class LongTailHierarchyDataset:
     @force_full_init
     def __getitem__(self, idx: int) -> dict:
         info = self.get_data_info(idx)
-        results = self.pipeline(info)
+        unloaded = 'img' not in info and 'img_path' in info
+        try:
+            results = self.pipeline(info)
+        except KeyError as error:
+            if unloaded and error.args == ('img', ):
+                raise self._no_loader_error(idx, info) from error
+            raise
         if results is None:
             raise RuntimeError(f'The pipeline returned None for sample {idx}.')
+        if unloaded and isinstance(results, dict) and 'inputs' not in results:
+            raise self._no_loader_error(idx, info)
         sample = results.get('data_samples') if isinstance(results, dict) else None
         if sample is not None:
             sample.set_field(torch.from_numpy(info['gt_level_labels']), 'gt_level_labels')
         return results
+
+    @staticmethod
+    def _no_loader_error(idx: int, info: dict) -> KeyError:
+        return KeyError(
+            f"sample {idx} has an img_path ({info['img_path']!r}) but no image: "
+            "start the pipeline with dict(type='LoadImageFromFile') (it gives "
+            'BGR images: set to_rgb=True in the data preprocessor, '
+            'docs/own_data.md).')
 
     @force_full_init
     def get_gt_labels(self) -> np.ndarray:

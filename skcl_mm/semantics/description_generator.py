@@ -49,6 +49,18 @@ class DescriptionStore:
             return entry is not None
         return entry['prompt_hash'] == prompt.hash and entry['model'] == model
 
+    def update_levels(self, levels: Dict[str, int]) -> None:
+        """Set the ``level`` of kept entries (a tree may add levels above a
+        flat list's classes); rewrites the file only when one changed."""
+        with self._lock:
+            stale = {name: level for name, level in levels.items()
+                     if name in self.doc['classes']
+                     and self.doc['classes'][name].get('level') != level}
+            for name, level in stale.items():
+                self.doc['classes'][name]['level'] = level
+            if stale:
+                write_description_file(self.path, self.doc)
+
     def put(self, name: str, entry: dict):
         with self._lock:
             classes = {**self.doc['classes'], name: entry}
@@ -182,6 +194,7 @@ def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
             report.cached.append(prompt.name)
         else:
             todo.append(prompt)
+    store.update_levels({p.name: p.level for p in prompts if p.name in report.cached})
     if todo:
         _run_all(todo, store, report, make_client(base_url, policy), model,
                  temperature, policy, concurrency, progress)

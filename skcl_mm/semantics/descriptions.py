@@ -197,7 +197,7 @@ def load_descriptions(name_or_path: str) -> Dict[str, str]:
 def _classes_argument(level_classes: Sequence[Sequence[str]]) -> str:
     """The --classes value that names ``level_classes``, if a built-in one."""
     from .class_lists import builtin_name_of
-    return builtin_name_of(level_classes) or 'CLASS_FILE.json'
+    return builtin_name_of(level_classes) or 'HIERARCHY_FILE'
 
 
 def check_descriptions(descriptions: Dict[str, str],
@@ -229,7 +229,9 @@ def check_descriptions(descriptions: Dict[str, str],
         f'Descriptions are missing for {len(missing)} of {total} classes '
         f'({"; ".join(per_level)}). Generate them with:\n  {command}\n'
         '(--keep-existing keeps every class already in the file and asks the '
-        'LLM only for the missing ones; the key comes from OPENAI_API_KEY.)')
+        'LLM only for the missing ones; the key comes from OPENAI_API_KEY. '
+        '--classes takes the dataset\'s hierarchy file, the tree with every '
+        'level: a plain class list has no coarse classes.)')
 
 
 def build_description_set(texts: Dict[str, str],

@@ -60,6 +60,14 @@ def test_bad_hierarchy_files(tmp_path, tree, classes, message):
         load_hierarchy(str(path), classes)
 
 
+def test_level_names_must_count_every_level(tmp_path):
+    path = tmp_path / 'tree.yaml'
+    path.write_text('levels: [kind]\ntree:\n  fruit: [apple]\n  vehicle: [bus]\n')
+    with pytest.raises(ValueError, match=r"tree.yaml'?: \"levels\" names 1 level\(s\) "
+                                         r"\['kind'\], but the tree has 2"):
+        load_hierarchy(str(path), ['apple', 'bus'])
+
+
 def test_builtin_names_must_match_dataset():
     renamed = list(CIFAR10_CATEGORIES)
     renamed[0] = 'aeroplane'

@@ -128,8 +128,20 @@ def test_unknown_label_in_list(tmp_path):
 
 def test_class_without_training_images(tmp_path):
     cfg = _write_list_dataset(tmp_path, [0, 0, 1])
-    with pytest.raises(ValueError, match="0 images: \\['c'\\]"):
+    with pytest.raises(ValueError, match="0 images: \\['c'\\].*test_mode=True"):
         LongTailHierarchyDataset(cfg)
+    test_set = LongTailHierarchyDataset(dict(cfg, test_mode=True))  # a warning only
+    assert test_set.metainfo['class_counts'] == [2, 1, 0]
+
+
+@pytest.mark.parametrize('pipeline', [PACK, [dict(type='RandomCrop', crop_size=4), *PACK]],
+                         ids=['pack_only', 'transform_first'])
+def test_image_files_without_a_loader_name_the_fix(tmp_path, pipeline):
+    cfg = _write_list_dataset(tmp_path, [0, 1, 2])
+    ds = LongTailHierarchyDataset(dict(cfg, pipeline=pipeline))
+    with pytest.raises(KeyError, match="no image: start the pipeline with "
+                                       "dict\\(type='LoadImageFromFile'\\)"):
+        ds[0]
 
 
 @pytest.mark.parametrize('factor', [0.5, 0, -3])

@@ -151,6 +151,22 @@ def test_prompt_change_is_requested_again(key, server, tmp_path):
     assert sorted(r.class_name for r in server.requests[before:]) == ['birds', 'pets']
 
 
+def test_flat_list_then_tree_asks_only_for_the_new_level_and_relevels(key, server,
+                                                                      tmp_path):
+    """A flat class list first (fine classes at level 0), then the tree: only
+    the coarse classes are requested, the kept fine ones move to level 1."""
+    out = tmp_path / 'd.json'
+    generate_descriptions([LEVELS[1]], str(out), 'test-model', base_url=server.base_url,
+                          policy=FAST, progress=False)
+    assert {e['level'] for e in read_description_file(str(out))['classes'].values()} == {0}
+    before = len(server.requests)
+    report = run(server, out)
+    assert sorted(r.class_name for r in server.requests[before:]) == ['birds', 'pets']
+    assert sorted(report.cached) == sorted(LEVELS[1])
+    levels = {n: e['level'] for n, e in read_description_file(str(out))['classes'].items()}
+    assert levels == {'pets': 0, 'birds': 0, 'cat': 1, 'dog': 1, 'sparrow': 1, 'owl': 1}
+
+
 def test_concurrency_is_bounded(key, server, tmp_path):
     server.behaviour = lambda r: Reply(text=echo_answer(r), delay=0.15)
     run(server, tmp_path / 'd.json', concurrency=2)

@@ -95,7 +95,7 @@ def test_check_descriptions_lists_missing_and_the_command():
     message = str(err.value)
     assert 'missing for 3 of 5 classes' in message
     assert 'level 0: birds' in message and 'level 1: dog, owl' in message
-    assert ('python tools/generate_descriptions.py --classes CLASS_FILE.json '
+    assert ('python tools/generate_descriptions.py --classes HIERARCHY_FILE '
             '--out mine.json --model MODEL') in message
     D.check_descriptions({n: 'x' for level in LEVELS for n in level}, LEVELS)
 
