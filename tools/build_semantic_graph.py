@@ -37,7 +37,10 @@ def parse_args(argv=None):
                         "'cifar100', 'imagenet', 'digits') or description file")
     parser.add_argument('--hierarchy', help="class names per level: 'cifar10', "
                         "'cifar100', 'imagenet', 'digits' or a file (as "
-                        'tools/generate_descriptions.py --classes)')
+                        'tools/generate_descriptions.py --classes); nodes are '
+                        "numbered in the file's order, which an image folder "
+                        "dataset's sorted classes may not follow: give only "
+                        'the config for the order training uses')
     parser.add_argument('--source', choices=['descriptions', 'names'])
     parser.add_argument('--mode', help="'both', 'F-F' or 'C-F'")
     parser.add_argument('-k', '--num-neighbours', type=int, help='K')

@@ -21,9 +21,10 @@ def parse_args(argv=None):
         description='Generate class descriptions through an OpenAI-compatible '
         'chat API (key from the OPENAI_API_KEY environment variable).')
     parser.add_argument('--classes', required=True,
-                        help="'cifar10', 'cifar100', 'imagenet', 'digits', or a file of "
-                        'class names per level (JSON/YAML list of lists, '
-                        'coarsest first; or text, one name per line)')
+                        help="'cifar10', 'cifar100', 'imagenet', 'digits', or a file: "
+                        'a hierarchy tree (the JSON/YAML file the dataset\'s '
+                        'hierarchy= takes), class names per level (JSON/YAML '
+                        'list of lists, coarsest first) or text, one name per line')
     parser.add_argument('--out', required=True, help='output JSON file; '
                         'resumed when it exists')
     parser.add_argument('--model', required=True, help='chat model name')

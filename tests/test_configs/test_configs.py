@@ -23,6 +23,7 @@ CONFIGS = sorted(
                                            recursive=True)
     if '_base_' not in p)
 FIXTURE_TYPES = {'CIFAR100': 'CIFAR100Fixture', 'CIFAR10': 'CIFAR10Fixture'}
+IMAGE_FOLDER = 'data/my_images'  # configs/_base_/datasets/image_folder_lt.py
 
 
 def test_every_table_has_a_config():
@@ -43,6 +44,10 @@ def _point_to_fixture(dataset_cfg, roots):
     if inner['type'] == 'ImageNetLT':
         inner['data_root'] = roots['ImageNetLT']
         inner['metainfo'] = dict(classes=roots['imagenet_classes'])
+    if inner.get('data_root') == IMAGE_FOLDER:  # your own images
+        inner['data_root'] = roots['image_folder']
+        dataset_cfg['hierarchy'] = dataset_cfg['hierarchy'].replace(
+            IMAGE_FOLDER, roots['image_folder'])
     if inner['type'] in FIXTURE_TYPES:
         inner['type'] = FIXTURE_TYPES[inner['type']]
         inner['data_root'] = roots[inner['type']]
@@ -69,6 +74,9 @@ def _two_iterations(cfg, roots, work_dir):
     for hook in cfg.get('custom_hooks', []):
         if hook['type'] == 'SemanticGraphHook':
             hook['save_figures'] = False  # drawn and checked in the hook's tests
+            if str(hook.get('descriptions')).startswith(IMAGE_FOLDER):
+                hook['descriptions'] = hook['descriptions'].replace(
+                    IMAGE_FOLDER, roots['image_folder'])
     cfg.work_dir = work_dir
     return Runner.from_cfg(cfg)
 
@@ -86,10 +94,14 @@ def _shrink_imagenet_model(cfg, num_classes):
 def roots(cifar10_root, cifar100_root, tmp_path_factory, monkeypatch_module):
     from tests.fixtures.imagenet_lt import write_imagenet_lt
     monkeypatch_module.setenv('SKCL_MM_CACHE', str(tmp_path_factory.mktemp('graphs')))
+    from tests.fixtures.image_folder import write_image_folder
     imagenet_root = str(tmp_path_factory.mktemp('imagenet_lt'))
+    image_folder = str(tmp_path_factory.mktemp('my_images'))
+    write_image_folder(image_folder)
     return {'CIFAR10Fixture': cifar10_root, 'CIFAR100Fixture': cifar100_root,
             'ImageNetLT': imagenet_root,
-            'imagenet_classes': write_imagenet_lt(imagenet_root)}
+            'imagenet_classes': write_imagenet_lt(imagenet_root),
+            'image_folder': image_folder}
 
 
 @pytest.fixture(scope='module')
