@@ -94,7 +94,8 @@ def time_models(cfg, args, device, views):
     levels = setup.level_num_classes(model.head)
     optim = setup.build_optim_wrapper(model, cfg.get('optim_wrapper'), device,
                                       args.amp)
-    data = setup.synthetic_batch(args.batch_size, views, args.img_size, levels)
+    pin = device.type == 'cuda'  # the tools pin dataloader memory on GPUs
+    data = setup.synthetic_batch(args.batch_size, views, args.img_size, levels, pin=pin)
     out = {f'skcl_{k}': v for k, v in bm.model_timings(
         model, optim, data, args.iters, args.warmup, device, args.amp,
         args.compile_options).items()}
@@ -103,7 +104,8 @@ def time_models(cfg, args, device, views):
                                device, args.channels_last)
         ce_optim = setup.build_optim_wrapper(ce, cfg.get('optim_wrapper'),
                                              device, args.amp)
-        ce_data = setup.synthetic_batch(args.batch_size, 1, args.img_size, levels)
+        ce_data = setup.synthetic_batch(args.batch_size, 1, args.img_size, levels,
+                                        pin=pin)
         out.update({f'ce_{k}': v for k, v in bm.model_timings(
             ce, ce_optim, ce_data, args.iters, args.warmup, device,
             args.amp, args.compile_options).items()})
@@ -201,7 +203,8 @@ def apply_config_switches(cfg, args) -> None:
     if args.amp is None:
         args.amp = 'none'
         if optim.get('type') == 'AmpOptimWrapper':
-            args.amp = 'bf16' if str(optim.get('dtype')) == 'bfloat16' else 'fp16'
+            # dtype may be the string 'bfloat16' or the object torch.bfloat16
+            args.amp = 'bf16' if 'bfloat16' in str(optim.get('dtype')) else 'fp16'
     preprocessor = setup.model_config(cfg).get('data_preprocessor') or {}
     args.channels_last = args.channels_last or bool(
         preprocessor.get('channels_last', False))

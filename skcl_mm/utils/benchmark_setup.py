@@ -63,7 +63,7 @@ def synthetic_labels(batch: int, levels: Sequence[int],
 
 
 def synthetic_batch(batch: int, views: int, img_size: int,
-                    levels: Sequence[int], seed: int = 0) -> Dict:
+                    levels: Sequence[int], seed: int = 0, pin: bool = False) -> Dict:
     """A collated batch as the train dataloader gives it (default_collate).
 
     Args:
@@ -72,6 +72,9 @@ def synthetic_batch(batch: int, views: int, img_size: int,
         img_size (int): H = W.
         levels (Sequence[int]): classes per level, coarsest first.
         seed (int): Defaults to 0.
+        pin (bool): Page-locked images, as the tools' GPU dataloaders give
+            (``pin_memory=True``), so host-to-device copies are timed as in
+            training. Needs CUDA. Defaults to False.
 
     Returns:
         dict: ``inputs`` (a uint8 (B, 3, H, W) tensor, or a list of V of
@@ -83,6 +86,8 @@ def synthetic_batch(batch: int, views: int, img_size: int,
     shape = (batch, 3, img_size, img_size)
     images = [torch.randint(0, 256, shape, generator=generator,
                             dtype=torch.uint8) for _ in range(views)]
+    if pin:
+        images = [image.pin_memory() for image in images]
     labels = synthetic_labels(batch, levels, generator)
     samples = []
     for row in labels:

@@ -144,3 +144,24 @@ def test_compile_mode_from_config():
                            'reduce-overhead') == dict(mode='reduce-overhead')
     with pytest.raises(ValueError, match='compile must be a bool or a dict'):
         resolve_compile(Config(dict(compile='fast')))
+
+
+@pytest.mark.parametrize('dtype, amp', [('bfloat16', 'bf16'), ('torch.bfloat16', 'bf16'),
+                                        ('float16', 'fp16'), (None, 'fp16')])
+def test_amp_from_the_config_dtype(dtype, amp):
+    """The dtype of an AmpOptimWrapper config may be a string or a torch dtype."""
+    import argparse
+    import importlib.util
+    import torch
+    from mmengine.config import Config
+    from tests.tools_runner import REPO
+    spec = importlib.util.spec_from_file_location('benchmark_tool', f'{REPO}/tools/benchmark.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    wrapper = dict(type='AmpOptimWrapper')
+    if dtype is not None:
+        wrapper['dtype'] = torch.bfloat16 if dtype == 'torch.bfloat16' else dtype
+    cfg = Config(dict(optim_wrapper=wrapper, model=dict(type='ImageClassifier')))
+    args = argparse.Namespace(amp=None, channels_last=False)
+    tool.apply_config_switches(cfg, args)
+    assert args.amp == amp

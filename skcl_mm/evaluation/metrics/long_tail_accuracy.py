@@ -9,8 +9,8 @@ from mmengine.logging import print_log
 from mmpretrain.registry import METRICS
 
 from skcl_mm.datasets.long_tail_hierarchy import split_many_medium_few
-from .long_tail_stats import (group_means, infer_fine_to_level, level_accuracies,
-                              per_class_accuracy, topk_accuracy)
+from .long_tail_stats import (best_classes, group_means, infer_fine_to_level,
+                              level_accuracies, per_class_accuracy, topk_accuracy)
 from .per_class_report import (plot_per_class, resolve_output_path,
                                write_per_class_file)
 from .train_counts import (CountsSource, check_class_order, check_counts,
@@ -197,23 +197,22 @@ class LongTailAccuracy(BaseMetric):
                 (1,), ``pred_score`` (C,) or ``pred_label`` (1,), and
                 optionally ``gt_level_labels`` (L,).
         """
-        maxk = max(self.topk)
-        for sample in data_samples:
-            if 'pred_score' in sample:
-                score = sample['pred_score']
-                if maxk > score.numel():
-                    raise ValueError(
-                        f'topk={self.topk} asks for top-{maxk} but the model '
-                        f'scores {score.numel()} classes; lower topk in the '
-                        'val/test evaluator config.')
-                pred = score.topk(maxk).indices
-            else:
-                pred = sample['pred_label'].reshape(-1)[:1]
-            result = dict(gt_label=int(sample['gt_label'].reshape(-1)[0]),
-                          pred=pred.detach().cpu().long())
-            if 'gt_level_labels' in sample:
+        if not data_samples:
+            return
+        preds = best_classes(data_samples, self.topk).cpu()  # one copy per batch
+        gts = torch.stack([torch.as_tensor(s['gt_label']).reshape(-1)[:1]
+                           for s in data_samples]).cpu()
+        levels = None
+        if all('gt_level_labels' in s for s in data_samples):
+            levels = torch.stack([torch.as_tensor(s['gt_level_labels']).reshape(-1)
+                                  for s in data_samples]).cpu().long()
+        for index, (pred, gt) in enumerate(zip(preds.long(), gts)):
+            result = dict(gt_label=int(gt[0]), pred=pred)
+            if levels is not None:
+                result['gt_level_labels'] = levels[index]
+            elif 'gt_level_labels' in data_samples[index]:
                 result['gt_level_labels'] = torch.as_tensor(
-                    sample['gt_level_labels']).detach().cpu().long().reshape(-1)
+                    data_samples[index]['gt_level_labels']).cpu().long().reshape(-1)
             self.results.append(result)
 
     def compute_metrics(self, results: List[dict]) -> dict:

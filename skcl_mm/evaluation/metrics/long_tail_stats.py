@@ -105,3 +105,30 @@ def level_accuracies(pred: Tensor, gt_levels: Tensor,
     pred_levels = fine_to_level[:, pred].T  # (N, L)
     hit = (pred_levels == gt_levels).float()
     return (hit.mean(dim=0) * 100.0).tolist()
+
+
+def best_classes(data_samples: Sequence[dict], topk: Sequence[int]) -> torch.Tensor:
+    """The best classes of a batch of model outputs, on their device.
+
+    Args:
+        data_samples (Sequence[dict]): B outputs with ``pred_score`` (C,) or
+            ``pred_label`` (1,).
+        topk (Sequence[int]): The top-k accuracies wanted; max(topk) columns.
+
+    Returns:
+        Tensor: (B, max(topk)) class indices, best first, when every sample
+        has scores; else (B, 1) predicted labels.
+    """
+    maxk = max(topk)
+    if all('pred_score' in s for s in data_samples):
+        scores = torch.stack([s['pred_score'] for s in data_samples]).detach()
+        if maxk > scores.shape[1]:
+            raise ValueError(
+                f'topk={tuple(topk)} asks for top-{maxk} but the model scores '
+                f'{scores.shape[1]} classes; lower topk in the val/test '
+                'evaluator config.')
+        return scores.topk(maxk, dim=1).indices
+    return torch.stack([
+        s['pred_score'].detach().topk(1).indices if 'pred_score' in s
+        else torch.as_tensor(s['pred_label']).reshape(-1)[:1]
+        for s in data_samples])

@@ -144,7 +144,13 @@ class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
         if inputs.dim() != 4 or inputs.shape[1] != 3:
             raise ValueError('GPUAugmentDataPreprocessor expects (B, 3, H, W) RGB '
                              f'images, got {tuple(inputs.shape)}.')
-        return self.cast_data(inputs).float()
+        images = self.cast_data(inputs)
+        if images.device.type == 'mps':
+            raise ValueError('GPUAugmentDataPreprocessor: the batch transforms compute '
+                             'in float64 to match PIL/cv2 exactly, which Apple GPUs '
+                             '(mps) do not have; train with the dataloader views '
+                             '(configs/skcl_resnet32_cifar100lt.py) there.')
+        return images.float()
 
     @staticmethod
     def _augment(images: torch.Tensor, transforms) -> torch.Tensor:

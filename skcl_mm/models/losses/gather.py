@@ -21,7 +21,8 @@ def gather_with_grad(features: Tensor,
     count for the collective and trimmed afterwards. The backward of
     ``torch.distributed.nn.functional.all_gather`` sums the gradients that all
     ranks send to a rank's rows, so the loss of rank r reaches the features of
-    every rank.
+    every rank. (Functional collective ``all_gather_tensor_autograd``; the
+    older ``torch.distributed.nn.functional.all_gather`` is deprecated.)
 
     Args:
         features (Tensor): (n_r, d) this rank's features.
@@ -32,7 +33,8 @@ def gather_with_grad(features: Tensor,
         ``offset .. offset + n_r`` of the result are this rank's and
         ``n = sum_r n_r``.
     """
-    from torch.distributed.nn.functional import all_gather
+    from torch.distributed._functional_collectives import \
+        all_gather_tensor_autograd
 
     rank, num_ranks = dist.get_rank(), dist.get_world_size()
     size = torch.tensor([features.shape[0]], device=features.device)
@@ -42,7 +44,9 @@ def gather_with_grad(features: Tensor,
     pad = max(sizes) - features.shape[0]
     padded = torch.cat([features, features.new_zeros(pad, features.shape[1])])
     padded_labels = torch.cat([labels, labels.new_zeros(pad)])
-    gathered = all_gather(padded.contiguous())
+    # (R * max n_r, d): rank r's padded rows at r * max n_r.
+    gathered = all_gather_tensor_autograd(padded.contiguous(), gather_dim=0,
+                                          group=dist.group.WORLD).chunk(num_ranks)
     label_list = [torch.zeros_like(padded_labels) for _ in range(num_ranks)]
     dist.all_gather(label_list, padded_labels.contiguous())
     all_features = torch.cat([g[:n] for g, n in zip(gathered, sizes)])

@@ -56,3 +56,14 @@ def test_level_accuracies_map_predictions_up():
     # level 1: only the second sample (2 == 2) is right.
     assert level_accuracies(pred, gt_levels, fine_to_level) == pytest.approx(
         [50.0, 25.0])
+
+
+def test_best_classes_of_a_batch():
+    from skcl_mm.evaluation.metrics.long_tail_stats import best_classes
+    scored = [dict(pred_score=torch.tensor([0.1, 0.7, 0.2])),
+              dict(pred_score=torch.tensor([0.5, 0.2, 0.3]))]
+    assert best_classes(scored, (1, 2)).tolist() == [[1, 2], [0, 2]]
+    labelled = [dict(pred_label=torch.tensor([2])), scored[0]]
+    assert best_classes(labelled, (1, 5)).tolist() == [[2], [1]]
+    with pytest.raises(ValueError, match='top-5 but the model scores 3 classes'):
+        best_classes(scored, (1, 5))
