@@ -8,7 +8,8 @@ from .long_tail_hierarchy import (LongTailHierarchyDataset, long_tail_counts,
 from .sklearn_digits import SklearnDigits
 
 __all__ = [
-    'LongTailHierarchyDataset', 'SklearnDigits', 'ImageNetLT', 'IMAGENET_LT_CLASSES', 'Hierarchy', 'builtin_hierarchy',
+    'LongTailHierarchyDataset', 'SklearnDigits', 'ImageNetLT', 'IMAGENET_LT_CLASSES',
+    'Hierarchy', 'builtin_hierarchy',
     'builtin_level_classes', 'load_hierarchy', 'long_tail_counts',
     'split_many_medium_few'
 ]

@@ -19,8 +19,8 @@ from tests.device_support import needs_cpu_compiler
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
-    osp.relpath(p, REPO) for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                                           recursive=True)
+    osp.relpath(p, REPO)
+    for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in p)
 FIXTURE_TYPES = {'CIFAR100': 'CIFAR100Fixture', 'CIFAR10': 'CIFAR10Fixture'}
 IMAGE_FOLDER = 'data/my_images'  # configs/_base_/datasets/image_folder_lt.py

@@ -63,8 +63,8 @@ def test_bad_hierarchy_files(tmp_path, tree, classes, message):
 def test_level_names_must_count_every_level(tmp_path):
     path = tmp_path / 'tree.yaml'
     path.write_text('levels: [kind]\ntree:\n  fruit: [apple]\n  vehicle: [bus]\n')
-    with pytest.raises(ValueError, match=r"tree.yaml'?: \"levels\" names 1 level\(s\) "
-                                         r"\['kind'\], but the tree has 2"):
+    with pytest.raises(ValueError, match=r"tree.yaml'?: \"levels\" names 1 "
+                                         r"level\(s\) \['kind'\], but the tree has 2"):
         load_hierarchy(str(path), ['apple', 'bus'])
 
 
@@ -76,7 +76,8 @@ def test_builtin_names_must_match_dataset():
 
 
 def test_unknown_hierarchy_file():
-    with pytest.raises(FileNotFoundError, match="shipped names \\['cifar10', 'cifar100', 'digits'\\]"):
+    shipped = "shipped names \\['cifar10', 'cifar100', 'digits'\\]"
+    with pytest.raises(FileNotFoundError, match=shipped):
         load_hierarchy('nonexistent.json', ['a'])
 
 

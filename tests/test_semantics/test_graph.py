@@ -246,8 +246,8 @@ def test_corrupt_cache_file_is_rebuilt(encoder, tmp_path):
     not os.path.isfile(os.path.join(os.path.dirname(skcl_mm.__file__), 'semantics',
                                     'description_sets', 'cifar100.json')),
     reason='the shipped CIFAR-100 description set is not installed')
-def test_shipped_cifar100_descriptions_follow_the_hierarchy(encoder, cifar100,
-                                                          tmp_path):
+def test_shipped_cifar100_descriptions_follow_the_hierarchy(
+        encoder, cifar100, tmp_path):
     """Most classes find their superclass or a sibling among their Top-2."""
     from skcl_mm.datasets.hierarchies import builtin_hierarchy
     from skcl_mm.semantics import load_descriptions

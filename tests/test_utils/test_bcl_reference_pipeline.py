@@ -6,7 +6,7 @@ import torch
 from PIL import Image
 
 from skcl_mm.utils.bcl_reference_pipeline import (CIFAR_MEAN, BCLCifarViews,
-                                                   PILGaussianBlur)
+                                                  PILGaussianBlur)
 
 
 def test_three_normalised_views_of_the_right_shape():

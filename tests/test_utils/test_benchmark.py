@@ -85,7 +85,6 @@ def test_build_model_prepares_the_head_and_ce_config():
         setup.ce_model_config(broken, 10)
 
 
-
 def test_optim_wrapper_config_per_amp_mode():
     cuda = torch.device('cuda')
     base = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1),
@@ -100,6 +99,7 @@ def test_optim_wrapper_config_per_amp_mode():
                                      CPU, 'bf16')
     assert cpu == dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1))
     assert base['loss_scale'] == 'dynamic'  # the caller's config is not changed
+
 
 def test_model_timings_on_a_tiny_batch():
     cfg = Config.fromfile(QUICKSTART)

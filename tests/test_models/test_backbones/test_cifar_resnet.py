@@ -29,8 +29,8 @@ def expected_params(n):
 
 
 @pytest.mark.parametrize('depth, n, approx', [(20, 3, 0.27e6), (32, 5, 0.46e6),
-                                               (44, 7, 0.66e6), (56, 9, 0.85e6),
-                                               (110, 18, 1.73e6)])
+                                              (44, 7, 0.66e6), (56, 9, 0.85e6),
+                                              (110, 18, 1.73e6)])
 def test_param_count_per_depth(depth, n, approx):
     model = CifarResNet(depth=depth)
     count = num_params(model)
@@ -63,7 +63,7 @@ def test_out_indices_multiple_stages():
     model = CifarResNet(depth=20, out_indices=(0, 1, -1))
     feats = model(torch.randn(1, 3, 32, 32))
     assert [tuple(f.shape) for f in feats] == [(1, 16, 32, 32), (1, 32, 16, 16),
-                                              (1, 64, 8, 8)]
+                                               (1, 64, 8, 8)]
 
 
 def test_image_classifier_end_to_end_loss():

@@ -154,8 +154,8 @@ class BatchColorJitter:
 
     def ranges(self) -> List[Tuple[float, float]]:
         """Factor ranges of the four steps (a zero strength gives identity)."""
-        return [(max(0., 1. - v), 1. + v) for v in (self.brightness, self.contrast,
-                                                   self.saturation)] + [(-self.hue, self.hue)]
+        strengths = (self.brightness, self.contrast, self.saturation)
+        return [(max(0., 1. - v), 1. + v) for v in strengths] + [(-self.hue, self.hue)]
 
     def sample_params(self, B: int, device: torch.device) -> Tuple[Tensor, Tensor]:
         """Returns (order (B, 4) long permutations, factors (B, 4) float32)."""

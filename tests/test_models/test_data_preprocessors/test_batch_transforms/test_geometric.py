@@ -59,8 +59,8 @@ def test_random_crop_matches_mmpretrain():
             # the reference must be one of the 9 x 9 windows, exactly
             canvas = torch.tensor([7., 8., 9.]).view(1, 3, 1, 1).expand(1, 3, 40, 40).clone()
             canvas[:, :, 4:36, 4:36] = images[i:i + 1]
-            found = [(t, l) for t in range(9) for l in range(9)
-                     if np.array_equal(to_hwc(canvas[0, :, t:t + 32, l:l + 32]), ref)]
+            found = [(t, x) for t in range(9) for x in range(9)
+                     if np.array_equal(to_hwc(canvas[0, :, t:t + 32, x:x + 32]), ref)]
             assert found, f'mmpretrain crop of image {i} seed {seed} is no window'
     # and our windows are windows of the same padded canvas
     torch.manual_seed(0)
@@ -68,8 +68,8 @@ def test_random_crop_matches_mmpretrain():
     for i in range(4):
         canvas = torch.tensor([7., 8., 9.]).view(1, 3, 1, 1).expand(1, 3, 40, 40).clone()
         canvas[:, :, 4:36, 4:36] = images[i:i + 1]
-        assert any(torch.equal(canvas[0, :, t:t + 32, l:l + 32], out[i])
-                   for t in range(9) for l in range(9))
+        assert any(torch.equal(canvas[0, :, t:t + 32, x:x + 32], out[i])
+                   for t in range(9) for x in range(9))
 
 
 def test_random_crop_offsets_uniform():
