@@ -144,7 +144,7 @@ def _read_tree(path: str):
         else:
             content = json.load(f)
     if isinstance(content, dict) and 'tree' in content:
-        return content['tree'], content.get('levels')
+        return content['tree'], content.get('levels') or None  # [] = unnamed
     return content, None
 
 

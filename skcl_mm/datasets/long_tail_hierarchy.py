@@ -237,7 +237,8 @@ class LongTailHierarchyDataset:
             raise
         if results is None:
             raise RuntimeError(f'The pipeline returned None for sample {idx}.')
-        if unloaded and isinstance(results, dict) and 'inputs' not in results:
+        if unloaded and isinstance(results, dict) and not (
+                {'inputs', 'img'} & set(results)):
             raise self._no_loader_error(idx, info)
         sample = results.get('data_samples') if isinstance(results, dict) else None
         if sample is not None:

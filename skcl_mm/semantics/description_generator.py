@@ -179,7 +179,7 @@ def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
     from .class_lists import builtin_name_of
     policy = policy or RetryPolicy()
     prompts = build_prompts(level_classes, fine_to_level)
-    classes_arg = classes_arg or builtin_name_of(level_classes) or 'CLASS_FILE'
+    classes_arg = classes_arg or builtin_name_of(level_classes) or 'HIERARCHY_FILE'
     header = make_header(model, base_url, temperature, classes_arg, out)
     order = [prompt.name for prompt in prompts]
     store = DescriptionStore(out, header, order) if (os.path.exists(out) or

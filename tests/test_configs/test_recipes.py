@@ -65,21 +65,29 @@ def test_imagenet_randaugment_is_timms_original_op_set_at_level_10():
     nothing and enhances by 1.9; the "increasing" set would keep 0 bits (a
     black image) and invert every pixel >= 0."""
     transform = TRANSFORMS.build(_regular_view_randaugment())
-    ops = {type(t).__name__: t for t in transform.transforms}
-    assert len(transform.transforms) == 15
-    assert ops['Posterize'].random_magnitude() == 4
-    assert ops['Solarize'].random_magnitude() == 256
-    assert ops['SolarizeAdd'].random_magnitude() == 110
+    ops = {(type(t).__name__, getattr(t, 'direction', None)): t
+           for t in transform.transforms}
+    assert len(ops) == len(transform.transforms) == 15
+    assert all(t.prob == 0.5 for t in transform.transforms)  # timm's prob per op
+    assert ops['Posterize', None].random_magnitude() == 4
+    assert ops['Solarize', None].random_magnitude() == 256
+    assert ops['SolarizeAdd', None].random_magnitude() == 110
     for name in ('ColorTransform', 'Contrast', 'Brightness', 'Sharpness'):
-        assert ops[name].random_magnitude() == pytest.approx(0.9), name
-        assert ops[name].random_negative_prob == 0, name
-    for name in ('Rotate', 'Shear', 'Translate'):
-        assert ops[name].random_negative_prob == 0.5, name
+        assert ops[name, None].random_magnitude() == pytest.approx(0.9), name
+        assert ops[name, None].random_negative_prob == 0, name
+    geometric = {('Rotate', None): 30, ('Shear', 'horizontal'): 0.3,
+                 ('Shear', 'vertical'): 0.3, ('Translate', 'horizontal'): 0.45,
+                 ('Translate', 'vertical'): 0.45}
+    for key, magnitude in geometric.items():
+        assert ops[key].random_magnitude() == pytest.approx(magnitude), key
+        assert ops[key].random_negative_prob == 0.5, key
+    assert {key for key in ops if key[0] in ('AutoContrast', 'Equalize', 'Invert')} == {
+        ('AutoContrast', None), ('Equalize', None), ('Invert', None)}
 
     image = np.random.default_rng(0).integers(0, 256, (8, 8, 3), dtype=np.uint8)
     for name, expected in (('Posterize', image & 0xF0), ('Solarize', image)):
-        ops[name].prob = 1.0
-        out = ops[name]({'img': image.copy()})['img']
+        ops[name, None].prob = 1.0
+        out = ops[name, None]({'img': image.copy()})['img']
         np.testing.assert_array_equal(out, expected, err_msg=name)
 
 

@@ -144,6 +144,12 @@ def test_image_files_without_a_loader_name_the_fix(tmp_path, pipeline):
         ds[0]
 
 
+def test_a_loading_pipeline_without_packing_is_fine(tmp_path):
+    cfg = _write_list_dataset(tmp_path, [0, 1, 2])
+    ds = LongTailHierarchyDataset(dict(cfg, pipeline=[dict(type='LoadImageFromFile')]))
+    assert ds[0]['img'].shape == (8, 8, 3)
+
+
 @pytest.mark.parametrize('factor', [0.5, 0, -3])
 def test_imbalance_factor_below_one(cifar10_root, factor):
     with pytest.raises(ValueError, match='imbalance_factor must be >= 1'):

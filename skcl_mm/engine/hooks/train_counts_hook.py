@@ -169,10 +169,13 @@ class TrainCountsHook(Hook):
                                 self._counts['class_counts'],
                                 self._counts['level_counts'],
                                 self._counts['thresholds'])
+        hooks = list(runner.cfg.get('custom_hooks') or [])
+        index = next((i for i, hook in enumerate(hooks)
+                      if hook.get('type') in (type(self).__name__, type(self))), 'N')
         runner.logger.info(
             f'{type(self).__name__}: wrote {path}; tools/test.py without the '
             'training data reads it with --cfg-options '
-            'custom_hooks.0.build_train_dataset=False '
+            f'custom_hooks.{index}.build_train_dataset=False '
             f'test_evaluator.train_counts={path}')
 
     def _hand_counts(self, metric) -> None:

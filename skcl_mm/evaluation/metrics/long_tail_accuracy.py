@@ -110,7 +110,8 @@ class LongTailAccuracy(BaseMetric):
             'per_class_accuracy.png' if plot else None)
         self.out_dir = out_dir
         self._counts_source = None if train_counts is None else (
-            f'train_counts={train_counts!r}' if isinstance(train_counts, str)
+            f'train_counts={os.fspath(train_counts)!r}'
+            if isinstance(train_counts, (str, os.PathLike))
             else 'the train_counts argument')
         self._train_classes = None
         if isinstance(train_counts, (str, os.PathLike)):
@@ -128,11 +129,16 @@ class LongTailAccuracy(BaseMetric):
     def dataset_meta(self, dataset_meta: dict) -> None:
         """Set the evaluated dataset's meta and check the counts against it."""
         self._dataset_meta = dataset_meta
-        if self.train_counts is not None and self._meta_classes():
-            check_counts_length(self.train_counts, len(self._meta_classes()),
-                                self._counts_source, "dataset_meta['classes']")
-            check_class_order(self._train_classes, self._meta_classes(),
-                              self._counts_source)
+        if self.train_counts is not None:
+            self._check_against_meta(self.train_counts, self._train_classes,
+                                     self._counts_source)
+
+    def _check_against_meta(self, counts, classes, source: str) -> None:
+        """One count per evaluated class, and the training class order."""
+        if self._meta_classes():
+            check_counts_length(counts, len(self._meta_classes()), source,
+                                "dataset_meta['classes']")
+            check_class_order(classes, self._meta_classes(), source)
 
     def set_train_counts(self, class_counts: Sequence[int],
                          source: str = 'the training dataset',
@@ -150,13 +156,10 @@ class LongTailAccuracy(BaseMetric):
                 evaluated dataset that orders its classes differently is an
                 error (its scores would be compared with the wrong classes).
         """
+        counts = check_counts(class_counts, source)
+        self._check_against_meta(counts, classes, source)
         if thresholds is not None:
             self._adopt_thresholds(thresholds, source)
-        counts = check_counts(class_counts, source)
-        if self._meta_classes():
-            check_counts_length(counts, len(self._meta_classes()), source,
-                                "dataset_meta['classes']")
-            check_class_order(classes, self._meta_classes(), source)
         self.train_counts, self._counts_source = counts, source
         self._train_classes = None if classes is None else list(classes)
         split = split_many_medium_few(counts, self.many_thr, self.few_thr)
@@ -206,10 +209,11 @@ class LongTailAccuracy(BaseMetric):
         if all('gt_level_labels' in s for s in data_samples):
             levels = torch.stack([torch.as_tensor(s['gt_level_labels']).reshape(-1)
                                   for s in data_samples]).cpu().long()
+        # Each row cloned: a view would pickle (collect_results) its whole batch.
         for index, (pred, gt) in enumerate(zip(preds.long(), gts)):
-            result = dict(gt_label=int(gt[0]), pred=pred)
+            result = dict(gt_label=int(gt[0]), pred=pred.clone())
             if levels is not None:
-                result['gt_level_labels'] = levels[index]
+                result['gt_level_labels'] = levels[index].clone()
             elif 'gt_level_labels' in data_samples[index]:
                 result['gt_level_labels'] = torch.as_tensor(
                     data_samples[index]['gt_level_labels']).cpu().long().reshape(-1)

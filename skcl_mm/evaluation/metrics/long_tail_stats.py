@@ -117,7 +117,7 @@ def best_classes(data_samples: Sequence[dict], topk: Sequence[int]) -> torch.Ten
 
     Returns:
         Tensor: (B, max(topk)) class indices, best first, when every sample
-        has scores; else (B, 1) predicted labels.
+        has scores (on their device); else (B, 1) predicted labels (CPU).
     """
     maxk = max(topk)
     if all('pred_score' in s for s in data_samples):
@@ -129,6 +129,6 @@ def best_classes(data_samples: Sequence[dict], topk: Sequence[int]) -> torch.Ten
                 'evaluator config.')
         return scores.topk(maxk, dim=1).indices
     return torch.stack([
-        s['pred_score'].detach().topk(1).indices if 'pred_score' in s
-        else torch.as_tensor(s['pred_label']).reshape(-1)[:1]
+        s['pred_score'].detach().topk(1).indices.cpu() if 'pred_score' in s
+        else torch.as_tensor(s['pred_label']).reshape(-1)[:1].cpu()
         for s in data_samples])

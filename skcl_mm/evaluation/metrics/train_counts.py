@@ -87,7 +87,7 @@ def write_train_counts_file(path: str, classes: Optional[Sequence[str]],
         thresholds (tuple[int, int], optional): ``(many_thr, few_thr)``.
     """
     many_thr, few_thr = thresholds if thresholds is not None else (None, None)
-    record = dict(classes=None if classes is None else list(classes),
+    record = dict(classes=None if classes is None else [str(c) for c in classes],
                   class_counts=[int(c) for c in class_counts],
                   level_counts=[[int(c) for c in level] for level in level_counts],
                   many_thr=many_thr, few_thr=few_thr)
@@ -112,7 +112,9 @@ def check_class_order(train_classes: Optional[Sequence[str]],
     """
     if not train_classes or not eval_classes:
         return
-    train_classes, eval_classes = list(train_classes), list(eval_classes)
+    # names as text: a JSON file gives back strings for any class names
+    train_classes = [str(c) for c in train_classes]
+    eval_classes = [str(c) for c in eval_classes]
     if train_classes == eval_classes:
         return
     if len(train_classes) != len(eval_classes):

@@ -45,13 +45,12 @@ def check_ranks_draw_differently(device: torch.device) -> None:
     """
     if get_world_size() < 2:
         return
-    draws = all_gather(torch.rand(4, device=device))
-    twins = [rank for rank, draw in enumerate(draws[1:], 1)
-             if torch.equal(draw, draws[0])]
+    draws = [tuple(draw.tolist()) for draw in all_gather(torch.rand(4, device=device))]
+    twins = [rank for rank, draw in enumerate(draws) if draws.index(draw) != rank]
     if twins:
         raise RuntimeError(
-            f'GPUAugmentDataPreprocessor: ranks 0 and {twins} draw the same '
-            'random numbers, so their GPU-side views would be identical. Seed '
+            f'GPUAugmentDataPreprocessor: ranks {twins} draw the same random '
+            'numbers as a lower rank, so their GPU-side views would repeat. Seed '
             'the ranks differently: randomness=dict(seed=..., '
             'diff_rank_seed=True) in the config (the shipped _gpuaug configs '
             'set it).')

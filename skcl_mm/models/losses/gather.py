@@ -21,8 +21,10 @@ def gather_with_grad(features: Tensor,
     count for the collective and trimmed afterwards. The backward of
     ``torch.distributed.nn.functional.all_gather`` sums the gradients that all
     ranks send to a rank's rows, so the loss of rank r reaches the features of
-    every rank. (Functional collective ``all_gather_tensor_autograd``; the
-    older ``torch.distributed.nn.functional.all_gather`` is deprecated.)
+    every rank. (Torch's functional collective ``all_gather_single_autograd``,
+    whose backward reduce-scatters the gradient with a sum;
+    ``torch.distributed.nn.functional.all_gather`` and
+    ``all_gather_tensor_autograd`` are deprecated.)
 
     Args:
         features (Tensor): (n_r, d) this rank's features.
@@ -33,8 +35,10 @@ def gather_with_grad(features: Tensor,
         ``offset .. offset + n_r`` of the result are this rank's and
         ``n = sum_r n_r``.
     """
-    from torch.distributed._functional_collectives import \
-        all_gather_tensor_autograd
+    import torch.distributed._functional_collectives as collectives
+    # The current name; older torch releases have only the deprecated one.
+    all_gather = getattr(collectives, 'all_gather_single_autograd', None) or \
+        collectives.all_gather_tensor_autograd
 
     rank, num_ranks = dist.get_rank(), dist.get_world_size()
     size = torch.tensor([features.shape[0]], device=features.device)
@@ -45,8 +49,8 @@ def gather_with_grad(features: Tensor,
     padded = torch.cat([features, features.new_zeros(pad, features.shape[1])])
     padded_labels = torch.cat([labels, labels.new_zeros(pad)])
     # (R * max n_r, d): rank r's padded rows at r * max n_r.
-    gathered = all_gather_tensor_autograd(padded.contiguous(), gather_dim=0,
-                                          group=dist.group.WORLD).chunk(num_ranks)
+    gathered = all_gather(padded.contiguous(), gather_dim=0,
+                          group=dist.group.WORLD).chunk(num_ranks)
     label_list = [torch.zeros_like(padded_labels) for _ in range(num_ranks)]
     dist.all_gather(label_list, padded_labels.contiguous())
     all_features = torch.cat([g[:n] for g, n in zip(gathered, sizes)])

@@ -208,7 +208,8 @@ def test_train_run_writes_counts_file_that_a_test_run_reads(tmp_path):
         record = json.load(f)
     assert record == dict(classes=list(CLASSES), class_counts=[8, 4, 2],
                           level_counts=[[12, 2], [8, 4, 2]], many_thr=4, few_thr=2)
-    assert f'wrote {path}' in read_log(runner)
+    assert (f'wrote {path}; tools/test.py without the training data reads it with '
+            '--cfg-options custom_hooks.0.build_train_dataset=False') in read_log(runner)
 
     cfg = make_cfg(tmp_path, 'tch_file_test', train_meta=None)
     cfg.custom_hooks = [dict(type='TrainCountsHook', build_train_dataset=False)]

@@ -257,3 +257,23 @@ def test_counts_file_thresholds_apply_unless_the_metric_has_its_own(tmp_path):
     assert metrics['long_tail/few'] == pytest.approx(200 / 3)
     own = LongTailAccuracy(train_counts=str(path), many_thr=100)
     assert (own.many_thr, own.few_thr) == (100, 8)
+
+
+def test_each_result_owns_its_storage():
+    """Results are pickled to rank 0 in distributed evaluation: a row that is a
+    view of the batch tensor would carry the whole batch with it."""
+    metric = LongTailAccuracy(topk=(1, 2))
+    metric.process(None, [s.to_dict() for s in make_samples()])
+    for result in metric.results:
+        for key in ('pred', 'gt_level_labels'):
+            tensor = result[key]
+            assert tensor.untyped_storage().nbytes() == tensor.numel() * tensor.element_size()
+
+
+def test_class_names_compare_as_text(tmp_path):
+    """A train_counts.json gives names back as strings, whatever they were."""
+    path = tmp_path / 'train_counts.json'
+    path.write_text(json.dumps(dict(classes=['0', '1', '2', '3', '4'],
+                                    class_counts=TRAIN_COUNTS)))
+    evaluator = Evaluator(LongTailAccuracy(train_counts=str(path)))
+    evaluator.dataset_meta = dict(classes=[0, 1, 2, 3, 4])  # int names: same classes
