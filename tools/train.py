@@ -15,7 +15,7 @@ from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from skcl_mm.utils import add_runner_args, prepare_config, protocol_notes  # noqa: E402
-from skcl_mm.utils.launch import LOADERS  # noqa: E402
+from skcl_mm.utils.launch import LOADERS, check_resume  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -45,6 +45,7 @@ def main(argv=None):
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    resume_note = '' if args.resume is None else check_resume(cfg, args.resume)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
@@ -60,6 +61,8 @@ def main(argv=None):
             if cfg.get(field):
                 cfg[field]['persistent_workers'] = False
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    if resume_note:
+        runner.logger.warning(resume_note)
     for note in protocol_notes(cfg):
         runner.logger.info(note)
     runner.train()

@@ -9,10 +9,17 @@ default_hooks = dict(
     # LT protocol: validate every few epochs (train_cfg.val_interval) and keep
     # the best checkpoint by top-1 beside the last one (papers usually quote
     # the best epoch; report both).
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=1,
+    # Every epoch (the previous one is replaced): a crash costs at most one.
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=1,
                     save_last=True, save_best='long_tail/top1', rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
+    # Distributed runs: average the BatchNorm statistics of the ranks before
+    # each validation, so the validated model is the one saved (without it
+    # each rank validates its own statistics and rank 0's are saved).
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # --resume from another run's checkpoint must not delete that run's best.
+    own_best_checkpoint=dict(type='OwnBestCheckpointHook'),
 )
 
 env_cfg = dict(

@@ -19,5 +19,6 @@ param_scheduler = [
 train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()
-default_hooks = dict(logger=dict(interval=5),
-                     checkpoint=dict(interval=5))
+default_hooks = dict(logger=dict(interval=5))
+# lr 0.05 is for 16 images per step; more processes scale it linearly.
+auto_scale_lr = dict(base_batch_size=16, enable=True)

@@ -67,6 +67,36 @@ def prepare_config(args, loaders=LOADERS) -> Config:
     return cfg
 
 
+def check_resume(cfg, resume: str) -> str:
+    """Stop before work when ``--resume`` cannot resume; else a log note.
+
+    Args:
+        cfg (Config): The prepared config (``work_dir`` set).
+        resume (str): ``'auto'`` (the latest checkpoint of the work dir) or a
+            checkpoint path.
+
+    Returns:
+        str: A note for the log ('' when there is nothing to say).
+    """
+    if resume == 'auto':
+        if not osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint')):
+            return (f'--resume: nothing to resume in {cfg.work_dir} (no '
+                    'last_checkpoint there); training starts from the first epoch.')
+        return ''
+    if not osp.isfile(resume):
+        raise SystemExit(f'--resume {resume}: no such checkpoint file.')
+    import torch
+    state = torch.load(resume, map_location='cpu', weights_only=True, mmap=True)
+    if 'optimizer' not in state:
+        raise SystemExit(
+            f'--resume {resume}: the checkpoint has no optimizer or scheduler '
+            'state (mmengine saves best_* checkpoints without them), so the run '
+            'would restart its learning-rate schedule. Resume from an '
+            'epoch_N.pth checkpoint (or --resume alone for the latest), or start '
+            f'a new run from these weights with --cfg-options load_from={resume}.')
+    return ''
+
+
 def world_batch_size(cfg) -> str:
     """'GPUS x per-GPU batch = effective batch' for the log."""
     from mmengine.dist import get_world_size

@@ -1,0 +1,49 @@
+"""OwnBestCheckpointHook before mmengine's CheckpointHook, in a real Runner."""
+import os
+
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from skcl_mm.engine.hooks import OwnBestCheckpointHook
+from tests.test_engine.test_hooks.test_train_counts_hook import make_cfg
+
+
+def _runner(work_dir, name, **checkpoint):
+    cfg = make_cfg(work_dir, name)
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1,
+                                        save_best='long_tail/top1', **checkpoint)
+    cfg.default_hooks.own_best = dict(type='OwnBestCheckpointHook')
+    return Runner.from_cfg(Config(cfg.to_dict()))
+
+
+def _resumed_best(runner, best_path):
+    runner.message_hub.update_info('best_ckpt', best_path)
+    runner.message_hub.update_info('best_ckpt_long_tail/top1', best_path)
+    runner.call_hook('before_train')
+    checkpoint = next(h for h in runner.hooks if type(h).__name__ == 'CheckpointHook')
+    return checkpoint.best_ckpt_path
+
+
+def test_another_runs_best_checkpoint_is_forgotten(tmp_path):
+    other = tmp_path / 'other_run' / 'best_long_tail_top1_epoch_3.pth'
+    other.parent.mkdir()
+    torch.save({}, other)
+    runner = _runner(tmp_path, 'own_best')
+    assert _resumed_best(runner, str(other)) is None  # nothing to delete later
+    assert other.exists()
+    assert 'best_ckpt' not in runner.message_hub.runtime_info
+
+
+def test_this_runs_best_checkpoint_is_kept(tmp_path):
+    runner = _runner(tmp_path, 'own_best_kept')
+    own = os.path.join(runner.work_dir, 'best_long_tail_top1_epoch_3.pth')
+    assert _resumed_best(runner, own) == own
+
+
+def test_out_dir_is_where_the_run_saves(tmp_path):
+    out_dir = tmp_path / 'ckpts'
+    runner = _runner(tmp_path, 'own_best_out', out_dir=str(out_dir))
+    own = os.path.join(str(out_dir), os.path.basename(runner.work_dir), 'best.pth')
+    assert _resumed_best(runner, own) == own
+    assert OwnBestCheckpointHook.priority == 'VERY_HIGH'

@@ -1,0 +1,29 @@
+"""Checks of skcl_mm/utils/launch.py that stop a run before any work."""
+import pytest
+import torch
+from mmengine.config import Config
+
+from skcl_mm.utils.launch import check_resume
+
+
+def test_resume_auto_without_a_checkpoint_says_it_starts_over(tmp_path):
+    cfg = Config(dict(work_dir=str(tmp_path)))
+    assert 'nothing to resume' in check_resume(cfg, 'auto')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_3.pth'))
+    assert check_resume(cfg, 'auto') == ''
+
+
+def test_resume_from_a_best_checkpoint_names_load_from(tmp_path):
+    """mmengine saves best_* checkpoints without optimizer and scheduler state:
+    resuming from one would silently restart the learning-rate schedule."""
+    cfg = Config(dict(work_dir=str(tmp_path)))
+    best, full = tmp_path / 'best_top1_epoch_2.pth', tmp_path / 'epoch_2.pth'
+    torch.save(dict(meta=dict(epoch=2), state_dict={}), best)
+    torch.save(dict(meta=dict(epoch=2), state_dict={}, optimizer={},
+                    param_schedulers=[]), full)
+    with pytest.raises(SystemExit, match='no optimizer or scheduler state.*'
+                                         f'load_from={best}'):
+        check_resume(cfg, str(best))
+    assert check_resume(cfg, str(full)) == ''
+    with pytest.raises(SystemExit, match='no such checkpoint file'):
+        check_resume(cfg, str(tmp_path / 'missing.pth'))
