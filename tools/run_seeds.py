@@ -48,6 +48,9 @@ def parse_args(argv=None):
     parser.add_argument('--metric-prefix', default='long_tail',
                         help='metric prefix of the evaluator: long_tail '
                         '(LongTailAccuracy) or accuracy (Accuracy, top1 only)')
+    parser.add_argument('--allow-unfinished', action='store_true',
+                        help='report runs that stopped before their last epoch '
+                        '(by default they stop the report, named)')
     parser.add_argument('--out', help='Markdown report (default DIR/results.md); '
                         'a .json copy is written next to it')
     args = parser.parse_args(argv)
@@ -115,7 +118,7 @@ def main(argv=None):
         train_seeds(args)
     work_dirs = {s: seed_dir(args.work_dir, s) for s in args.seeds}
     try:
-        summary = summarize(work_dirs, args.metric_prefix)
+        summary = summarize(work_dirs, args.metric_prefix, args.allow_unfinished)
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'[run_seeds] {err}') from None
     summary['config'] = args.config

@@ -115,6 +115,36 @@ def run_evaluations(work_dir: str, prefix: str = 'long_tail') -> List[Evaluation
     return evals
 
 
+def planned_end(work_dir: str) -> Optional[tuple]:
+    """``('epoch', max_epochs)`` or ``('iter', max_iters)`` of the run, read
+    from the config mmengine dumps into its work dir (with every
+    ``--cfg-options`` applied); None when there is none."""
+    from mmengine.config import Config
+    dumped = sorted(glob.glob(osp.join(work_dir, '*.py')), key=osp.getmtime)
+    if not dumped:
+        return None
+    train_cfg = Config.fromfile(dumped[-1]).get('train_cfg') or {}
+    if train_cfg.get('by_epoch', True) and 'max_epochs' in train_cfg:
+        return 'epoch', int(train_cfg['max_epochs'])
+    if 'max_iters' in train_cfg:
+        return 'iter', int(train_cfg['max_iters'])
+    return None
+
+
+def unfinished(work_dir: str, last: Evaluation) -> Optional[str]:
+    """Why the run in ``work_dir`` is not finished, or None (finished or
+    unknown): its last evaluation is not at the planned end of training (the
+    last epoch is always evaluated)."""
+    end = planned_end(work_dir)
+    if end is None:
+        return None
+    unit, count = end
+    reached = last.epoch if unit == 'epoch' else last.iter
+    if reached is None or reached >= count:
+        return None
+    return f'last evaluation at {unit} {reached} of {count}'
+
+
 def best_and_last(evals: Sequence[Evaluation]) -> Dict[str, Evaluation]:
     """The evaluation with the highest top1 (the first one on ties) and the last."""
     best = max(evals, key=lambda e: e.metrics['top1'])  # max keeps the first maximum
@@ -145,13 +175,16 @@ def _splits_present(runs: Dict[int, Dict[str, Evaluation]],
     return present
 
 
-def summarize(work_dirs: Dict[int, str], prefix: str = 'long_tail') -> dict:
+def summarize(work_dirs: Dict[int, str], prefix: str = 'long_tail',
+              allow_unfinished: bool = False) -> dict:
     """Best/last results of each seed and their mean and std (JSON-ready).
 
     Args:
         work_dirs (dict[int, str]): Work dir of the run of each seed.
         prefix (str): Metric prefix, e.g. ``long_tail`` (LongTailAccuracy:
             top1, many, medium, few) or ``accuracy`` (mmpretrain's Accuracy: top1).
+        allow_unfinished (bool): Report runs whose last evaluation is before
+            their planned end (else a ValueError names them).
 
     Returns:
         dict: ``prefix``, ``seeds``, ``splits`` (metrics found), ``absent``,
@@ -162,6 +195,15 @@ def summarize(work_dirs: Dict[int, str], prefix: str = 'long_tail') -> dict:
         raise ValueError('No seeds given.')
     runs = {seed: best_and_last(run_evaluations(wd, prefix))
             for seed, wd in work_dirs.items()}
+    if not allow_unfinished:
+        stopped = {seed: why for seed, wd in work_dirs.items()
+                   if (why := unfinished(wd, runs[seed]['last']))}
+        if stopped:
+            raise ValueError(
+                'Unfinished runs would be averaged with finished ones: '
+                + '; '.join(f'seed {s} ({work_dirs[s]}): {why}' for s, why in stopped.items())
+                + '. Finish them (tools/train.py CONFIG --work-dir DIR --resume), '
+                'or pass --allow-unfinished to report them as they are.')
     splits = _splits_present(runs, work_dirs)
     per_seed = {
         seed: {kind: dict(at=ev.at, iter=ev.iter, epoch=ev.epoch,

@@ -175,3 +175,27 @@ def test_broken_line_is_reported(tmp_path):
         f.write('{"loss": 1.0, "it\n')
     with pytest.raises(ValueError, match='scalars.json:4 is not a JSON object'):
         run_evaluations(wd)
+
+
+def _epoch_run(work_dir, last_epoch, max_epochs):
+    """An epoch-based run evaluated every epoch up to ``last_epoch``, with the
+    config mmengine dumps into the work dir."""
+    records = []
+    for epoch in range(1, last_epoch + 1):
+        records += [train_line(10 * epoch, epoch=epoch), val_line(30 + epoch, step=epoch)]
+    wd = write_run(work_dir, {'20260101_000000': records})
+    with open(os.path.join(wd, 'cfg.py'), 'w') as f:
+        f.write(f'train_cfg = dict(by_epoch=True, max_epochs={max_epochs}, val_interval=1)\n')
+    return wd
+
+
+def test_unfinished_runs_are_named_not_averaged(tmp_path):
+    """A run killed in epoch 2 of 3 must not be averaged with finished runs."""
+    work_dirs = {0: _epoch_run(tmp_path / 'seed_0', 3, 3),
+                 1: _epoch_run(tmp_path / 'seed_1', 2, 3)}
+    with pytest.raises(ValueError, match=r'seed 1 \(.*seed_1\): last evaluation at '
+                                         r'epoch 2 of 3.*--allow-unfinished'):
+        summarize(work_dirs)
+    summary = summarize(work_dirs, allow_unfinished=True)
+    assert summary['per_seed'][1]['last']['at'] == 'epoch 2'
+    assert summarize({0: work_dirs[0]})['per_seed'][0]['last']['at'] == 'epoch 3'
