@@ -76,9 +76,9 @@ def test_test_tool_missing_checkpoint(env, tmp_path):
     assert proc.returncode != 0 and 'does not exist' in proc.stderr
 
 
-def test_auto_scale_lr_without_base_batch_names_the_fix(tmp_path):
-    proc = run_tool(['tools/train.py', 'configs/quickstart/skcl_resnet32_digitslt.py',
-                     '--auto-scale-lr', '--work-dir', str(tmp_path)], check=False)
+def test_auto_scale_lr_without_base_batch_names_the_fix(env, tmp_path):
+    proc = run_tool(['tools/train.py', CONFIG, '--auto-scale-lr', '--work-dir',
+                     str(tmp_path)], env, check=False)
     assert proc.returncode != 0
     assert '--cfg-options auto_scale_lr.base_batch_size=N' in proc.stderr
     assert 'Traceback' not in proc.stderr
