@@ -83,10 +83,15 @@ def check_resume(cfg, resume: str) -> str:
             return (f'--resume: nothing to resume in {cfg.work_dir} (no '
                     'last_checkpoint there); training starts from the first epoch.')
         return ''
+    if '://' in resume:
+        return ''  # a remote checkpoint: mmengine's file backends read it
     if not osp.isfile(resume):
         raise SystemExit(f'--resume {resume}: no such checkpoint file.')
     import torch
-    state = torch.load(resume, map_location='cpu', weights_only=True, mmap=True)
+    try:
+        state = torch.load(resume, map_location='cpu', weights_only=True, mmap=True)
+    except Exception:  # noqa: BLE001  (the Runner's own loading reports it)
+        return ''
     if 'optimizer' not in state:
         raise SystemExit(
             f'--resume {resume}: the checkpoint has no optimizer or scheduler '

@@ -15,7 +15,7 @@ RUNTIME = osp.join(REPO, 'configs', '_base_', 'default_runtime.py')
 
 
 def _epoch_cfg(work_dir):
-    from tests.test_engine.test_hooks.test_train_counts_hook import make_cfg
+    from tests.fixtures.small_runner import make_cfg
     cfg = make_cfg(work_dir, 'runtime_ddp')
     cfg.model.backbone = dict(type='CifarResNet', depth=8)  # BatchNorm buffers
     cfg.model.head.in_channels = 64
@@ -59,7 +59,7 @@ def test_ranks_validate_and_save_the_same_batchnorm_statistics(tmp_path):
 
 
 def test_runtime_hooks_are_registered(tmp_path):
-    from tests.test_engine.test_hooks.test_train_counts_hook import make_cfg
+    from tests.fixtures.small_runner import make_cfg
     cfg = make_cfg(tmp_path, 'runtime_hooks')
     cfg.default_hooks = Config.fromfile(RUNTIME).default_hooks
     names = [type(hook).__name__ for hook in Runner.from_cfg(cfg).hooks]

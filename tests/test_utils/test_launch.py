@@ -27,3 +27,11 @@ def test_resume_from_a_best_checkpoint_names_load_from(tmp_path):
     assert check_resume(cfg, str(full)) == ''
     with pytest.raises(SystemExit, match='no such checkpoint file'):
         check_resume(cfg, str(tmp_path / 'missing.pth'))
+
+
+def test_remote_or_unreadable_checkpoints_are_left_to_the_runner(tmp_path):
+    cfg = Config(dict(work_dir=str(tmp_path)))
+    assert check_resume(cfg, 's3://bucket/run/epoch_3.pth') == ''
+    broken = tmp_path / 'broken.pth'
+    broken.write_bytes(b'not a checkpoint')
+    assert check_resume(cfg, str(broken)) == ''  # mmengine's loading reports it

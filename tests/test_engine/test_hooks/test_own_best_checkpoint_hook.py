@@ -6,7 +6,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from skcl_mm.engine.hooks import OwnBestCheckpointHook
-from tests.test_engine.test_hooks.test_train_counts_hook import make_cfg
+from tests.fixtures.small_runner import make_cfg
 
 
 def _runner(work_dir, name, **checkpoint):

@@ -1,107 +1,17 @@
 """TrainCountsHook inside real mmengine Runners (train + val, test only, DDP)."""
-import copy
 import csv
 import json
 import os
 
-import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.runner import Runner
-from mmpretrain.datasets import BaseDataset
-from mmpretrain.models.heads import LinearClsHead
-from mmpretrain.registry import DATASETS, MODELS
-from torch import nn
 
 from skcl_mm.engine.hooks import TrainCountsHook
 from skcl_mm.engine.hooks.train_counts_hook import dataset_counts
+from tests.fixtures.small_runner import (CLASSES, LEVEL_COUNTS, TRAIN_COUNTS,
+                                         make_cfg, read_log)
 from tests.tools_runner import free_port
-
-CLASSES = ('a', 'b', 'c')
-TRAIN_COUNTS = [6, 3, 1]
-FINE_TO_LEVEL = [[0, 0, 1], [0, 1, 2]]
-LEVEL_COUNTS = [[9, 1], TRAIN_COUNTS]
-TRAIN_META = dict(classes=CLASSES, class_counts=TRAIN_COUNTS,
-                  level_counts=LEVEL_COUNTS, fine_to_level=FINE_TO_LEVEL)
-
-
-@DATASETS.register_module()
-class TrainCountsTestDataset(BaseDataset):
-    """In-memory images: ``counts[c]`` random 8x8 images of class ``c``."""
-
-    def __init__(self, counts, **kwargs):
-        self.counts = counts
-        super().__init__(ann_file='', **kwargs)
-
-    def load_data_list(self):
-        rng = np.random.default_rng(sum(self.counts))
-        return [dict(img=rng.integers(0, 256, (8, 8, 3), dtype=np.uint8),
-                     gt_label=label,
-                     gt_level_labels=torch.tensor([FINE_TO_LEVEL[0][label], label]))
-                for label, n in enumerate(self.counts) for _ in range(n)]
-
-
-@MODELS.register_module()
-class TrainCountsTestBackbone(nn.Module):
-    """One 3x3 convolution."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 3)
-
-    def forward(self, x):
-        return (self.conv(x), )
-
-
-@MODELS.register_module()
-class TrainCountsTestHead(LinearClsHead):
-    """A linear head that records what ``set_class_counts`` received."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.received_counts = None
-
-    def set_class_counts(self, level_counts):
-        self.received_counts = copy.deepcopy(level_counts)
-
-
-def loader(counts, meta=None, shuffle=False):
-    pipeline = [dict(type='PackInputs', algorithm_keys=('gt_level_labels', ))]
-    dataset = dict(type='TrainCountsTestDataset', counts=counts, pipeline=pipeline)
-    if meta is not None:
-        dataset['metainfo'] = meta
-    return dict(batch_size=4, num_workers=0, persistent_workers=False,
-                sampler=dict(type='DefaultSampler', shuffle=shuffle),
-                collate_fn=dict(type='default_collate'), dataset=dataset)
-
-
-def make_cfg(work_dir, name, train_meta=TRAIN_META, **metric):
-    """A whole config; ``train_meta=None`` drops the training parts."""
-    evaluator = dict(type='LongTailAccuracy', few_thr=2, many_thr=4, **metric)
-    cfg = dict(
-        work_dir=str(work_dir), experiment_name=name, default_scope='mmpretrain',
-        model=dict(type='ImageClassifier',
-                   backbone=dict(type='TrainCountsTestBackbone'),
-                   neck=dict(type='GlobalAveragePooling'),
-                   head=dict(type='TrainCountsTestHead', num_classes=3,
-                             in_channels=4, loss=dict(type='CrossEntropyLoss')),
-                   data_preprocessor=dict(type='ClsDataPreprocessor', num_classes=3)),
-        val_dataloader=loader([2, 2, 2]), val_cfg=dict(), val_evaluator=evaluator,
-        test_dataloader=loader([2, 2, 2]), test_cfg=dict(), test_evaluator=evaluator,
-        custom_hooks=[dict(type='TrainCountsHook')],
-        default_hooks=dict(checkpoint=None, logger=dict(type='LoggerHook', interval=1)),
-        log_level='INFO', randomness=dict(seed=0))
-    if train_meta is not None:
-        cfg.update(train_dataloader=loader(TRAIN_COUNTS, train_meta, shuffle=True),
-                   train_cfg=dict(by_epoch=False, max_iters=2, val_interval=2),
-                   optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)))
-    return Config(cfg)
-
-
-def read_log(runner):
-    with open(os.path.join(runner.log_dir, f'{runner.timestamp}.log')) as f:
-        return f.read()
 
 
 def test_train_with_val_hands_counts_to_head_and_metric(tmp_path):
