@@ -79,7 +79,9 @@ def setup_distributed(cfg, launcher):
     """
     if launcher == 'none' or cuda_available():
         return cfg
-    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+    env_cfg = dict(cfg.get('env_cfg') or {})
+    env_cfg['dist_cfg'] = dict(env_cfg.get('dist_cfg') or {}, backend='gloo')
+    cfg.env_cfg = env_cfg  # (Config.setdefault returns a copy for a new key)
     wrapper = dict(type='MMDistributedDataParallel', broadcast_buffers=False)
     wrapper.update(cfg.get('model_wrapper_cfg') or {})
     wrapper['device_ids'] = None
@@ -87,6 +89,8 @@ def setup_distributed(cfg, launcher):
     if not torch_dist.is_initialized():
         if launcher == 'slurm':
             _export_slurm_env()
+        elif launcher == 'mpi':
+            _export_mpi_env()
         torch_dist.init_process_group(backend='gloo')
     return cfg
 
@@ -101,6 +105,20 @@ def _export_slurm_env():
         node_list = os.environ['SLURM_NODELIST']
         first = subprocess.getoutput(f'scontrol show hostname {node_list} | head -n1')
         os.environ['MASTER_ADDR'] = first
+    os.environ.setdefault('MASTER_PORT', '29500')
+
+
+def _export_mpi_env():
+    """Translate Open MPI's variables into torch's env:// ones (gloo on CPU)."""
+    if 'OMPI_COMM_WORLD_RANK' not in os.environ:
+        raise SystemExit('--launcher mpi: OMPI_COMM_WORLD_RANK is not set; start '
+                         'the processes with mpirun (Open MPI).')
+    if 'MASTER_ADDR' not in os.environ:
+        raise SystemExit('--launcher mpi: set MASTER_ADDR (the first node\'s '
+                         'address) and optionally MASTER_PORT (default 29500).')
+    os.environ.setdefault('RANK', os.environ['OMPI_COMM_WORLD_RANK'])
+    os.environ.setdefault('WORLD_SIZE', os.environ['OMPI_COMM_WORLD_SIZE'])
+    os.environ['LOCAL_RANK'] = os.environ.get('OMPI_COMM_WORLD_LOCAL_RANK', '0')
     os.environ.setdefault('MASTER_PORT', '29500')
 
 
