@@ -79,9 +79,18 @@ def check_resume(cfg, resume: str) -> str:
         str: A note for the log ('' when there is nothing to say).
     """
     if resume == 'auto':
-        if not osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint')):
+        marker = osp.join(cfg.work_dir, 'last_checkpoint')
+        if not osp.isfile(marker):
             return (f'--resume: nothing to resume in {cfg.work_dir} (no '
                     'last_checkpoint there); training starts from the first epoch.')
+        with open(marker) as f:
+            latest = f.read().strip()
+        here = osp.join(cfg.work_dir, osp.basename(latest))
+        if '://' not in latest and not osp.isfile(latest):
+            hint = (f' it is here: --resume {here}' if osp.isfile(here)
+                    else ' resume from a checkpoint that exists: --resume PATH')
+            raise SystemExit(f'--resume: {marker} names {latest}, which does not '
+                             f'exist (a moved or renamed work dir?);{hint}.')
         return ''
     if '://' in resume:
         return ''  # a remote checkpoint: mmengine's file backends read it
@@ -89,7 +98,10 @@ def check_resume(cfg, resume: str) -> str:
         raise SystemExit(f'--resume {resume}: no such checkpoint file.')
     import torch
     try:
-        state = torch.load(resume, map_location='cpu', weights_only=True, mmap=True)
+        try:
+            state = torch.load(resume, map_location='cpu', weights_only=True, mmap=True)
+        except RuntimeError:  # mmap needs the zip format; older files load whole
+            state = torch.load(resume, map_location='cpu', weights_only=True)
     except Exception:  # noqa: BLE001  (the Runner's own loading reports it)
         return ''
     if 'optimizer' not in state:

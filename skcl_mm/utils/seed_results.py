@@ -115,34 +115,33 @@ def run_evaluations(work_dir: str, prefix: str = 'long_tail') -> List[Evaluation
     return evals
 
 
-def planned_end(work_dir: str) -> Optional[tuple]:
-    """``('epoch', max_epochs)`` or ``('iter', max_iters)`` of the run, read
-    from the config mmengine dumps into its work dir (with every
-    ``--cfg-options`` applied); None when there is none."""
+def planned_epochs(work_dir: str) -> Optional[int]:
+    """``max_epochs`` of the run's latest start, from the config mmengine
+    writes next to its scalars (``<timestamp>/vis_data/config.py``, every
+    ``--cfg-options`` applied); None for iteration-based runs or when it
+    cannot be read."""
     from mmengine.config import Config
-    dumped = sorted(glob.glob(osp.join(work_dir, '*.py')), key=osp.getmtime)
+    dumped = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'config.py')))
     if not dumped:
         return None
-    train_cfg = Config.fromfile(dumped[-1]).get('train_cfg') or {}
-    if train_cfg.get('by_epoch', True) and 'max_epochs' in train_cfg:
-        return 'epoch', int(train_cfg['max_epochs'])
-    if 'max_iters' in train_cfg:
-        return 'iter', int(train_cfg['max_iters'])
-    return None
+    try:
+        train_cfg = Config.fromfile(dumped[-1]).get('train_cfg') or {}
+    except Exception:  # noqa: BLE001  (an unreadable dump: no check)
+        return None
+    if not train_cfg.get('by_epoch', True) or 'max_epochs' not in train_cfg:
+        return None
+    return int(train_cfg['max_epochs'])
 
 
 def unfinished(work_dir: str, last: Evaluation) -> Optional[str]:
-    """Why the run in ``work_dir`` is not finished, or None (finished or
-    unknown): its last evaluation is not at the planned end of training (the
-    last epoch is always evaluated)."""
-    end = planned_end(work_dir)
-    if end is None:
+    """Why the epoch-based run in ``work_dir`` is not finished, or None
+    (finished or unknown): its last evaluation is before its last epoch, which
+    mmengine always evaluates. (Iteration-based runs log their position only
+    every logger interval, so they are not checked.)"""
+    max_epochs = planned_epochs(work_dir)
+    if max_epochs is None or last.epoch is None or last.epoch >= max_epochs:
         return None
-    unit, count = end
-    reached = last.epoch if unit == 'epoch' else last.iter
-    if reached is None or reached >= count:
-        return None
-    return f'last evaluation at {unit} {reached} of {count}'
+    return f'last evaluation at epoch {last.epoch} of {max_epochs}'
 
 
 def best_and_last(evals: Sequence[Evaluation]) -> Dict[str, Evaluation]:
@@ -202,7 +201,7 @@ def summarize(work_dirs: Dict[int, str], prefix: str = 'long_tail',
             raise ValueError(
                 'Unfinished runs would be averaged with finished ones: '
                 + '; '.join(f'seed {s} ({work_dirs[s]}): {why}' for s, why in stopped.items())
-                + '. Finish them (tools/train.py CONFIG --work-dir DIR --resume), '
+                + '. Finish them (run_seeds.py CONFIG --seeds S -- --resume), '
                 'or pass --allow-unfinished to report them as they are.')
     splits = _splits_present(runs, work_dirs)
     per_seed = {

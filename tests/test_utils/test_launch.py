@@ -9,6 +9,7 @@ from skcl_mm.utils.launch import check_resume
 def test_resume_auto_without_a_checkpoint_says_it_starts_over(tmp_path):
     cfg = Config(dict(work_dir=str(tmp_path)))
     assert 'nothing to resume' in check_resume(cfg, 'auto')
+    torch.save(dict(optimizer={}), tmp_path / 'epoch_3.pth')
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_3.pth'))
     assert check_resume(cfg, 'auto') == ''
 
@@ -35,3 +36,20 @@ def test_remote_or_unreadable_checkpoints_are_left_to_the_runner(tmp_path):
     broken = tmp_path / 'broken.pth'
     broken.write_bytes(b'not a checkpoint')
     assert check_resume(cfg, str(broken)) == ''  # mmengine's loading reports it
+
+
+def test_resume_auto_with_a_moved_work_dir_names_the_checkpoint_here(tmp_path):
+    """mmengine writes an absolute path into last_checkpoint."""
+    cfg = Config(dict(work_dir=str(tmp_path)))
+    torch.save(dict(optimizer={}), tmp_path / 'epoch_3.pth')
+    (tmp_path / 'last_checkpoint').write_text('/old/place/run/epoch_3.pth')
+    with pytest.raises(SystemExit, match=f'does not exist.*--resume {tmp_path}/epoch_3.pth'):
+        check_resume(cfg, 'auto')
+
+
+def test_old_format_best_checkpoint_is_refused_too(tmp_path):
+    cfg = Config(dict(work_dir=str(tmp_path)))
+    best = tmp_path / 'best.pth'
+    torch.save(dict(state_dict={}), best, _use_new_zipfile_serialization=False)
+    with pytest.raises(SystemExit, match='no optimizer or scheduler state'):
+        check_resume(cfg, str(best))

@@ -184,8 +184,10 @@ def _epoch_run(work_dir, last_epoch, max_epochs):
     for epoch in range(1, last_epoch + 1):
         records += [train_line(10 * epoch, epoch=epoch), val_line(30 + epoch, step=epoch)]
     wd = write_run(work_dir, {'20260101_000000': records})
-    with open(os.path.join(wd, 'cfg.py'), 'w') as f:
+    with open(os.path.join(wd, '20260101_000000', 'vis_data', 'config.py'), 'w') as f:
         f.write(f'train_cfg = dict(by_epoch=True, max_epochs={max_epochs}, val_interval=1)\n')
+    with open(os.path.join(wd, 'notes.py'), 'w') as f:  # a user's file is not read
+        f.write('train_cfg = dict(by_epoch=True, max_epochs=200)\n')
     return wd
 
 
@@ -199,3 +201,10 @@ def test_unfinished_runs_are_named_not_averaged(tmp_path):
     summary = summarize(work_dirs, allow_unfinished=True)
     assert summary['per_seed'][1]['last']['at'] == 'epoch 2'
     assert summarize({0: work_dirs[0]})['per_seed'][0]['last']['at'] == 'epoch 3'
+
+
+def test_iteration_based_runs_are_not_checked(tmp_path):
+    wd = iter_run(tmp_path / 'seed_0', [(50, 60, 40, 30)])
+    with open(os.path.join(wd, '20260101_000000', 'vis_data', 'config.py'), 'w') as f:
+        f.write('train_cfg = dict(by_epoch=False, max_iters=103, val_interval=103)\n')
+    assert summarize({0: wd})['per_seed'][0]['last']['at'] == 'iter 2'

@@ -30,9 +30,25 @@ def test_another_runs_best_checkpoint_is_forgotten(tmp_path):
     other.parent.mkdir()
     torch.save({}, other)
     runner = _runner(tmp_path, 'own_best')
+    runner.message_hub.update_info('best_score', 91.0)
     assert _resumed_best(runner, str(other)) is None  # nothing to delete later
     assert other.exists()
     assert 'best_ckpt' not in runner.message_hub.runtime_info
+    assert 'best_score' not in runner.message_hub.runtime_info  # its own best starts
+
+
+def test_a_symlinked_work_dir_is_the_same_run(tmp_path):
+    runner = _runner(tmp_path, 'own_best_link')
+    link = tmp_path.parent / (tmp_path.name + '_link')
+    link.symlink_to(tmp_path)
+    own = os.path.join(str(link), 'best_long_tail_top1_epoch_3.pth')
+    assert _resumed_best(runner, own) == own
+
+
+def test_out_dir_equal_to_the_work_dir(tmp_path):
+    runner = _runner(tmp_path, 'own_best_same', out_dir=str(tmp_path))
+    own = os.path.join(str(tmp_path), 'best.pth')
+    assert _resumed_best(runner, own) == own
 
 
 def test_this_runs_best_checkpoint_is_kept(tmp_path):
