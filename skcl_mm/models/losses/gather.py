@@ -18,13 +18,12 @@ def gather_with_grad(features: Tensor,
     """Concatenate every rank's features (differentiably) and labels.
 
     Ranks may hold different numbers of rows: rows are padded to the largest
-    count for the collective and trimmed afterwards. The backward of
-    ``torch.distributed.nn.functional.all_gather`` sums the gradients that all
-    ranks send to a rank's rows, so the loss of rank r reaches the features of
-    every rank. (Torch's functional collective ``all_gather_single_autograd``,
-    whose backward reduce-scatters the gradient with a sum;
-    ``torch.distributed.nn.functional.all_gather`` and
-    ``all_gather_tensor_autograd`` are deprecated.)
+    count for the collective and trimmed afterwards. The features go through
+    torch's functional collective ``all_gather_single_autograd``, whose
+    backward reduce-scatters with a sum: the gradients that all ranks send to
+    a rank's rows add up there, so the loss of rank r reaches the features of
+    every rank. (``torch.distributed.nn.functional.all_gather`` and
+    ``all_gather_tensor_autograd`` do the same and are deprecated.)
 
     Args:
         features (Tensor): (n_r, d) this rank's features.
