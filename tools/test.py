@@ -16,6 +16,9 @@ from mmengine.evaluator import DumpResults  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from skcl_mm.engine.checkpoint_file import check_checkpoint_file  # noqa: E402
+from skcl_mm.engine.hooks.checkpoint_guard_hook import (  # noqa: E402
+    CheckpointMismatchError, ensure_checkpoint_guard)
 from skcl_mm.utils import add_runner_args, prepare_config  # noqa: E402
 
 
@@ -31,10 +34,10 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not osp.isfile(args.checkpoint):
-        raise SystemExit(f'Checkpoint {args.checkpoint!r} does not exist.')
+    check_checkpoint_file(args.checkpoint, 'checkpoint')
     cfg = prepare_config(args, loaders=('test_dataloader', ))
     cfg.load_from = args.checkpoint
+    ensure_checkpoint_guard(cfg)
     if args.amp:
         cfg.test_cfg.fp16 = True
     if args.out and args.out_item == 'pred':
@@ -43,7 +46,10 @@ def main(argv=None):
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     if args.out and args.out_item == 'pred':
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
-    metrics = runner.test()
+    try:
+        metrics = runner.test()
+    except CheckpointMismatchError as err:
+        raise SystemExit(f'error: {err}') from None
     if args.out and args.out_item == 'metrics':
         mmengine.dump(metrics, args.out)
     return metrics

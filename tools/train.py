@@ -14,6 +14,9 @@ import skcl_mm  # noqa: E402,F401  (registers components, safe globals)
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from skcl_mm.engine.checkpoint_file import check_checkpoint_file  # noqa: E402
+from skcl_mm.engine.hooks.checkpoint_guard_hook import (  # noqa: E402
+    CheckpointMismatchError, ensure_checkpoint_guard)
 from skcl_mm.utils import add_runner_args, prepare_config, protocol_notes  # noqa: E402
 from skcl_mm.utils.launch import LOADERS, check_resume  # noqa: E402
 
@@ -34,6 +37,10 @@ def parse_args(argv=None):
                         'auto_scale_lr.enable=False)')
     parser.add_argument('--no-persistent-workers', action='store_true',
                         help='disable persistent dataloader workers')
+    parser.add_argument('--allow-other-subset', action='store_true',
+                        help='resume (or load_from) a checkpoint trained on another '
+                        'long-tailed subset (imbalance factor, seed, split, '
+                        'hierarchy) on purpose; without it such a run stops')
     return add_runner_args(parser).parse_args(argv)
 
 
@@ -60,12 +67,30 @@ def main(argv=None):
         for field in LOADERS:
             if cfg.get(field):
                 cfg[field]['persistent_workers'] = False
+    ensure_checkpoint_guard(cfg, allow_other_subset=args.allow_other_subset)
+    check_checkpoint_file(_checkpoint_to_load(cfg), '--resume checkpoint'
+                          if cfg.get('resume') else 'load_from checkpoint')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     if resume_note:
         runner.logger.warning(resume_note)
     for note in protocol_notes(cfg):
         runner.logger.info(note)
-    runner.train()
+    try:
+        runner.train()
+    except CheckpointMismatchError as err:
+        raise SystemExit(f'error: {err}') from None
+
+
+def _checkpoint_to_load(cfg):
+    """The checkpoint the Runner will load: load_from, or for --resume
+    without a path the one the work dir's last_checkpoint names."""
+    if cfg.get('load_from'):
+        return cfg.load_from
+    marker = osp.join(cfg.work_dir, 'last_checkpoint')
+    if cfg.get('resume') and osp.isfile(marker):
+        with open(marker) as f:
+            return f.read().strip()
+    return None
 
 
 if __name__ == '__main__':

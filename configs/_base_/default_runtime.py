@@ -20,6 +20,9 @@ default_hooks = dict(
     sync_buffers=dict(type='SyncBuffersHook'),
     # --resume from another run's checkpoint must not delete that run's best.
     own_best_checkpoint=dict(type='OwnBestCheckpointHook'),
+    # A loaded checkpoint (--resume, load_from, tools/test.py) must fit the
+    # model, classes, training subset and input shape of the run, or it stops.
+    checkpoint_guard=dict(type='CheckpointGuardHook'),
 )
 
 env_cfg = dict(

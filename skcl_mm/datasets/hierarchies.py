@@ -16,19 +16,23 @@ are fine class names::
       flowers: [orchid, rose]
 
 A plain list of names is a one-level hierarchy. Optionally the file holds
-``{"levels": [...names of the levels...], "tree": <the tree>}``.
+``{"levels": [...names of the levels...], "tree": <the tree>}``. Names are
+taken exactly as written (YAML ``no`` stays ``'no'``); the file rules and their
+errors are in :mod:`skcl_mm.datasets.tree_file`.
 
 Shipped hierarchies: ``'cifar100'`` and ``'cifar10'`` (built in) and the files
 of ``hierarchy_files/`` by name (``'digits'``: scikit-learn's digits grouped by
 stroke shape).
 """
-import json
+import difflib
 import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
 from mmpretrain.datasets.categories import (CIFAR10_CATEGORIES,
                                             CIFAR100_CATEGORIES)
+
+from .tree_file import TREE_LAYOUT, read_structured, split_tree, tree_paths
 
 CIFAR100_SUPERCLASSES = (
     'aquatic_mammals', 'fish', 'flowers', 'food_containers',
@@ -132,48 +136,20 @@ def _shipped_file(name: str) -> Optional[str]:
     return None
 
 
-def _read_tree(path: str):
-    if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'Hierarchy file {path!r} does not exist. Give a JSON or YAML '
-            f'file, or one of the shipped names {shipped_hierarchy_names()}.')
-    with open(path) as f:
-        if path.endswith(('.yaml', '.yml')):
-            import yaml
-            content = yaml.safe_load(f)
-        else:
-            content = json.load(f)
-    if isinstance(content, dict) and 'tree' in content:
-        return content['tree'], content.get('levels') or None  # [] = unnamed
-    return content, None
-
-
-def _paths(tree, prefix=()):
-    """Yield (ancestor names, leaf name) for every leaf of a nested tree."""
-    if isinstance(tree, dict):
-        for parent, sub in tree.items():
-            yield from _paths(sub, prefix + (str(parent), ))
-    elif isinstance(tree, (list, tuple)):
-        for leaf in tree:
-            if isinstance(leaf, (dict, list, tuple)):
-                raise ValueError(
-                    f'Hierarchy under {"/".join(prefix) or "the root"}: a '
-                    'list may hold only class names; nest mappings instead.')
-            yield prefix, str(leaf)
-    else:
-        raise ValueError(f'Hierarchy node {"/".join(prefix)} must be a mapping '
-                         f'or a list of class names, got {type(tree).__name__}.')
+def _read_tree(path: str, source: str):
+    """``(tree, level names or None)`` of a JSON/YAML file (rules: tree_file)."""
+    if not path.endswith(('.json', '.yaml', '.yml')):
+        raise ValueError(f'{source}: a hierarchy file ends in .json, .yaml or '
+                         f'.yml (it is parsed by its extension). {TREE_LAYOUT}')
+    return split_tree(read_structured(path, source), source)
 
 
 def hierarchy_from_tree(tree, classes: Sequence[str],
                         level_names: Optional[Sequence[str]] = None,
                         source: str = 'the hierarchy') -> Hierarchy:
     """Align a nested tree to a dataset's fine classes, checking it fully."""
-    paths = list(_paths(tree))
+    paths = tree_paths(tree, source)
     depths = {len(prefix) for prefix, _ in paths}
-    if len(depths) > 1:
-        raise ValueError(f'{source}: all fine classes must sit at the same depth; '
-                         f'found depths {sorted(depths)}.')
     parents = {}
     for prefix, leaf in paths:
         if leaf in parents and parents[leaf] != prefix:
@@ -224,6 +200,10 @@ def _check_names(in_tree: set, classes: List[str], source: str):
     if unknown:
         msg.append(f'{len(unknown)} hierarchy names are not dataset classes: '
                    f'{unknown[:10]}{" ..." if len(unknown) > 10 else ""}.')
+    close = [(name, difflib.get_close_matches(name, missing, 1, 0.8)) for name in unknown]
+    close = [f'{name!r} -> {match[0]!r}' for name, match in close if match]
+    if close:
+        msg.append(f'Close spellings (hierarchy -> dataset): {", ".join(close[:5])}.')
     msg.append('Fix the hierarchy file (names must equal the dataset\'s '
                '`classes`, spelled the same way), or the dataset if it lacks '
                'classes (an image folder without one of the class folders: '
@@ -235,28 +215,52 @@ def load_hierarchy(hierarchy, classes: Sequence[str]) -> Hierarchy:
     """Resolve ``hierarchy`` (None, a built-in name or a file) for ``classes``.
 
     Args:
-        hierarchy (str | None): ``None`` (one level), a shipped name
-            (``'cifar100'``, ``'cifar10'``, ``'digits'``) or the path of a
-            JSON/YAML tree.
+        hierarchy (str | PathLike | None): ``None`` (one level), a shipped
+            name (``'cifar100'``, ``'cifar10'``, ``'digits'``) or the path of
+            a JSON/YAML tree.
         classes (Sequence[str]): The dataset's fine class names, in label order.
     """
     classes = list(classes)
     if hierarchy is None:
         return Hierarchy([classes], [list(range(len(classes)))], ['class'])
+    hierarchy = os.fspath(hierarchy)
     if hierarchy in _BUILTIN:
-        builtin = builtin_hierarchy(hierarchy)
-        tree = {}
-        for fine, parent in zip(builtin.fine_classes, builtin.fine_to_level[0]):
-            tree.setdefault(builtin.level_classes[0][parent], []).append(fine)
-        aligned = hierarchy_from_tree(tree, classes, builtin.level_names,
-                                      source=f'The built-in {hierarchy!r} hierarchy')
-        # Keep the official superclass index order, not order of appearance.
-        order = [aligned.level_classes[0].index(n) for n in builtin.level_classes[0]]
-        remap = {old: new for new, old in enumerate(order)}
-        aligned.level_classes[0] = list(builtin.level_classes[0])
-        aligned.fine_to_level[0] = [remap[i] for i in aligned.fine_to_level[0]]
-        return aligned
-    path = _shipped_file(str(hierarchy)) or str(hierarchy)
-    tree, level_names = _read_tree(path)
-    return hierarchy_from_tree(tree, classes, level_names,
-                               source=f'Hierarchy file {hierarchy!r}')
+        return _aligned_builtin(hierarchy, classes)
+    source = f'Hierarchy file {hierarchy!r}'
+    tree, level_names = _read_tree(_hierarchy_path(hierarchy), source)
+    return hierarchy_from_tree(tree, classes, level_names, source=source)
+
+
+def _aligned_builtin(name: str, classes: List[str]) -> Hierarchy:
+    """A built-in hierarchy aligned to the dataset's class order."""
+    builtin = builtin_hierarchy(name)
+    tree = {}
+    for fine, parent in zip(builtin.fine_classes, builtin.fine_to_level[0]):
+        tree.setdefault(builtin.level_classes[0][parent], []).append(fine)
+    aligned = hierarchy_from_tree(tree, classes, builtin.level_names,
+                                  source=f'The built-in {name!r} hierarchy')
+    # Keep the official superclass index order, not order of appearance.
+    order = [aligned.level_classes[0].index(n) for n in builtin.level_classes[0]]
+    remap = {old: new for new, old in enumerate(order)}
+    aligned.level_classes[0] = list(builtin.level_classes[0])
+    aligned.fine_to_level[0] = [remap[i] for i in aligned.fine_to_level[0]]
+    return aligned
+
+
+def _hierarchy_path(hierarchy: str) -> str:
+    """The file of a shipped name or a path; a clear error when neither."""
+    names = shipped_hierarchy_names()
+    if not hierarchy.strip():
+        raise ValueError(f'hierarchy={hierarchy!r} is empty: use None for one '
+                         f'level, a shipped name {names} or a JSON/YAML file.')
+    path = _shipped_file(hierarchy) or hierarchy
+    if osp.isfile(path):
+        return path
+    why = 'is a directory' if osp.isdir(path) else 'does not exist'
+    close = difflib.get_close_matches(hierarchy.strip().lower(), names, 1, 0.6)
+    hint = f' Did you mean {close[0]!r}?' if close else ''
+    raise FileNotFoundError(
+        f'hierarchy={hierarchy!r} is neither a shipped name nor an existing '
+        f'file (the path {path!r} {why}; relative paths are read from the '
+        f'current directory {os.getcwd()!r}).{hint} Give a JSON or YAML file, '
+        f'or one of the shipped names {names}.')

@@ -9,6 +9,9 @@ from mmengine.logging import MMLogger
 from mmpretrain.registry import DATASETS, TRANSFORMS
 
 from .hierarchies import load_hierarchy
+from .long_tail_args import (build_wrapped, check_hierarchy, check_imbalance_factor,
+                             check_seed, check_thresholds, check_wrapped)
+from .subset_fingerprint import subset_fingerprint
 
 
 def long_tail_counts(n_max: int, num_classes: int,
@@ -83,36 +86,39 @@ class LongTailHierarchyDataset:
                  few_thr: int = 20,
                  pipeline: Optional[List[dict]] = None,
                  lazy_init: bool = False):
-        if imbalance_factor is not None and not imbalance_factor >= 1:
-            raise ValueError(
-                f'imbalance_factor must be >= 1 (n_max / n_min), got '
-                f'{imbalance_factor}; use None to keep the dataset as given.')
-        if few_thr > many_thr:
-            raise ValueError(f'few_thr ({few_thr}) must not exceed many_thr '
-                             f'({many_thr}).')
-        if isinstance(dataset, dict):
-            self.dataset = DATASETS.build(dataset)
-        elif isinstance(dataset, BaseDataset):
-            self.dataset = dataset
-        else:
-            raise TypeError('dataset must be a config dict or a BaseDataset, '
-                            f'got {type(dataset).__name__}.')
+        # Every argument is checked before the wrapped dataset is built.
+        self.imbalance_factor = check_imbalance_factor(imbalance_factor)
+        self.seed = check_seed(seed)
+        self.hierarchy_source = check_hierarchy(hierarchy)
+        self.many_thr, self.few_thr = check_thresholds(many_thr, few_thr)
+        if pipeline is not None and not isinstance(pipeline, (list, tuple)):
+            raise TypeError(f'LongTailHierarchyDataset: pipeline must be a list of '
+                            f'transform dicts, got {type(pipeline).__name__}; '
+                            "write e.g. pipeline=[dict(type='PackInputs')].")
+        self.dataset = build_wrapped(dataset)
+        check_wrapped(self.dataset, self.imbalance_factor is not None,
+                      pipeline is None)
         self.pipeline = self.dataset.pipeline if pipeline is None else Compose(
             [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline])
-        self.imbalance_factor = imbalance_factor
-        self.seed = seed
-        self.hierarchy_source = hierarchy
-        self.many_thr = many_thr
-        self.few_thr = few_thr
         classes = self.dataset.metainfo.get('classes')
         if not classes:  # e.g. a CustomDataset that finds its classes on disk
             self.dataset.full_init()
             classes = self.dataset.metainfo.get('classes')
         if not classes:
-            raise ValueError(f'{type(self.dataset).__name__} has no `classes` in '
-                             'its metainfo; give them with metainfo=dict(classes=...).')
+            raise ValueError(
+                f'LongTailHierarchyDataset: the wrapped {type(self.dataset).__name__} '
+                'has no class names (`classes` in its metainfo is '
+                f'{self.dataset.metainfo.get("classes")!r}); give them in the '
+                "wrapped dataset's config: metainfo=dict(classes=['cat', 'dog', "
+                '...]) in label order.')
+        if self.imbalance_factor is not None and self.test_mode:
+            MMLogger.get_current_instance().warning(
+                f'LongTailHierarchyDataset: imbalance_factor={self.imbalance_factor} '
+                f'on a test_mode {type(self.dataset).__name__}: the evaluated set '
+                'becomes long-tailed too. Test sets normally stay balanced: set '
+                'imbalance_factor=None for val/test data unless this is intended.')
         # Hierarchy errors surface here, before any data is read.
-        self.hierarchy = load_hierarchy(hierarchy, classes)
+        self.hierarchy = load_hierarchy(self.hierarchy_source, classes)
         self._fine_to_level = np.asarray(self.hierarchy.fine_to_level,
                                          dtype=np.int64).T.copy()  # (n_fine, L)
         self._metainfo = dict(self.dataset.metainfo)
@@ -140,6 +146,11 @@ class LongTailHierarchyDataset:
         indices = np.arange(len(labels))
         if self.imbalance_factor is not None:
             indices = self._long_tail_indices(labels, num_classes)
+        # Before get_subset: indices into the full dataset, its data list.
+        fingerprint = subset_fingerprint(
+            self.dataset, indices, labels[indices], self.imbalance_factor,
+            self.seed, self.hierarchy_source, self.hierarchy.level_classes)
+        if self.imbalance_factor is not None:
             self.dataset = self.dataset.get_subset(indices.tolist())
         class_counts = np.bincount(labels[indices], minlength=num_classes).tolist()
         self._check_counts(class_counts)
@@ -154,7 +165,8 @@ class LongTailHierarchyDataset:
             many_medium_few=split_many_medium_few(class_counts, self.many_thr,
                                                   self.few_thr),
             many_thr=self.many_thr, few_thr=self.few_thr,
-            imbalance_factor=self.imbalance_factor)
+            imbalance_factor=self.imbalance_factor,
+            subset_fingerprint=fingerprint)
         self._fully_initialized = True
         self._log_summary(class_counts)
 
@@ -172,6 +184,14 @@ class LongTailHierarchyDataset:
         # The head of the profile is the smallest class size, so every class
         # can fill its quota (on a balanced set: the per-class size).
         n_max = min(len(idx) for idx in per_class)
+        if n_max == 0:
+            absent = [self.hierarchy.fine_classes[c]
+                      for c, idx in enumerate(per_class) if not len(idx)]
+            raise ValueError(
+                f'imbalance_factor={self.imbalance_factor} needs images of every '
+                f'class, but the wrapped {type(self.dataset).__name__} has none of '
+                f'{len(absent)} classes: {absent[:10]}. Check its data root / '
+                'annotation file, or drop those classes from metainfo classes.')
         targets = long_tail_counts(n_max, num_classes, self.imbalance_factor)
         empty = [self.hierarchy.fine_classes[c] for c, n in enumerate(targets) if n == 0]
         if empty:

@@ -9,9 +9,11 @@
   flat list (one level), or a hierarchy tree in the format of
   :mod:`skcl_mm.datasets.hierarchies` (mappings whose leaves are fine classes);
 * any other file: one class name per line, one level (blank lines and lines
-  starting with ``#`` are skipped).
+  starting with ``#`` are skipped, names are stripped).
+
+JSON/YAML files follow the rules of :mod:`skcl_mm.datasets.tree_file` (names
+exactly as written: YAML ``no`` stays ``'no'``; UTF-8; errors name the line).
 """
-import json
 import os.path as osp
 import warnings
 from collections import Counter
@@ -69,49 +71,52 @@ def builtin_fine_to_level(level_classes) -> Optional[List[List[int]]]:
     return _builtin(name).fine_to_level if name else None
 
 
-def _tree_leaves(tree) -> List[str]:
-    if isinstance(tree, dict):
-        return [leaf for sub in tree.values() for leaf in _tree_leaves(sub)]
-    if isinstance(tree, (list, tuple)):
-        return [leaf for item in tree for leaf in _tree_leaves(item)]
-    return [str(tree)]
+CLASS_LAYOUT = ('Expected: a list of lists of names, coarsest level first '
+                '(YAML: "- [vehicles, animals]" then "- [airplane, cat, ...]"), '
+                'a list of names (one level), or a hierarchy tree '
+                '("vehicles: [airplane, ship]"). See docs/descriptions.md.')
 
 
 def _from_structure(content, path: str) -> ClassLists:
     """Lists from parsed JSON/YAML: list of lists, flat list or a tree."""
+    from skcl_mm.datasets.hierarchies import hierarchy_from_tree
+    from skcl_mm.datasets.tree_file import class_name, split_tree, tree_paths
+    source = f'Class file {path!r}'
     if isinstance(content, dict):
-        from skcl_mm.datasets.hierarchies import hierarchy_from_tree
-        tree = content.get('tree', content)
-        hierarchy = hierarchy_from_tree(tree, _tree_leaves(tree),
-                                        source=f'Class file {path!r}')
+        tree, level_names = split_tree(content, source)
+        leaves = [leaf for _, leaf in tree_paths(tree, source)]
+        hierarchy = hierarchy_from_tree(tree, leaves, level_names, source=source)
         return ClassLists(hierarchy.level_classes, hierarchy.fine_to_level, path)
-    if isinstance(content, list) and all(
-            isinstance(level, list) for level in content):  # [] -> no levels
-        return ClassLists([[str(n) for n in level] for level in content], None, path)
-    if isinstance(content, list) and all(isinstance(n, str) for n in content):
-        return ClassLists([list(content)], None, path)
+    if all(isinstance(level, list) for level in content):
+        if not any(isinstance(n, (list, dict)) for level in content for n in level):
+            return ClassLists([[class_name(n, source, f'level {i}') for n in level]
+                               for i, level in enumerate(content)], None, path)
+    elif not any(isinstance(n, (list, dict)) for n in content):
+        return ClassLists([[class_name(n, source, 'the list') for n in content]],
+                          None, path)
     raise ValueError(
-        f'Class file {path!r}: expected a list of lists of class names '
-        '(coarsest level first), a list of names (one level) or a hierarchy '
-        f'tree, got {type(content).__name__}. See docs/descriptions.md.')
+        f'{source}: expected a list of lists of class names, a list of names '
+        'or a hierarchy tree; this list mixes names and lists (or nests '
+        f'deeper). {CLASS_LAYOUT}')
 
 
 def _read_file(path: str) -> ClassLists:
     """Parse a class file; unreadable or malformed files raise ValueError."""
-    import yaml
+    from skcl_mm.datasets.tree_file import decode_utf8, read_structured
+    source = f'Class file {path!r}'
     try:
-        with open(path, encoding='utf-8') as f:
-            if path.endswith('.json'):
-                return _from_structure(json.load(f), path)
-            if path.endswith(('.yaml', '.yml')):
-                return _from_structure(yaml.safe_load(f), path)
-            names = [line.strip() for line in f]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError,
-            yaml.YAMLError) as error:
-        raise ValueError(f'cannot read the class file {path}: {error}. Give a '
-                         'UTF-8 JSON/YAML list of lists of names (coarsest '
-                         'first) or a text file with one name per line.') from error
-    return ClassLists([[n for n in names if n and not n.startswith('#')]], None, path)
+        if path.endswith(('.json', '.yaml', '.yml')):
+            return _from_structure(read_structured(path, source, CLASS_LAYOUT), path)
+        with open(path, 'rb') as f:
+            text = decode_utf8(f.read(), source)
+    except OSError as error:
+        raise ValueError(f'cannot read the class file {path}: {error}.') from error
+    names = [line.strip() for line in text.splitlines()]
+    names = [n for n in names if n and not n.startswith('#')]
+    if not names:
+        raise ValueError(f'{source} is empty (only blank lines or # comments): '
+                         'give one class name per line.')
+    return ClassLists([names], None, path)
 
 
 def check_class_lists(level_classes: Sequence[Sequence[str]], source: str):

@@ -10,6 +10,10 @@ from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from ..losses import LogitAdjustedCrossEntropyLoss, SKCLLoss
+from .head_checks import (check_features, check_first_batch,
+                          check_head_widths, check_level_num_classes,
+                          check_level_weights, check_some_loss, check_topk,
+                          level_targets, views_of)
 from .level_classifier import build_level_classifier
 from .mlp import mlp_bn
 
@@ -75,17 +79,18 @@ class SKCLHead(ClsHead):
             raise TypeError('SKCLHead needs loss=dict(type="LogitAdjusted'
                             'CrossEntropyLoss", tau=...) (tau=0: plain CE), got '
                             f'{type(self.loss_module).__name__}.')
-        self.level_num_classes = [int(n) for n in level_num_classes]
-        num_levels = len(self.level_num_classes)
-        if num_levels == 0 or min(self.level_num_classes) < 1:
-            raise ValueError('level_num_classes must list >= 1 class per level, '
-                             f'coarsest first, got {level_num_classes}.')
+        self.level_num_classes = check_level_num_classes(level_num_classes)
+        check_head_widths(in_channels, mlp_hidden_channels, feat_channels,
+                          cosine_classifier, cosine_scale)
+        self.in_channels = in_channels
+        self.topk = check_topk(topk, self.level_num_classes[-1])
         self.level_loss_weights = self._resolve_weights(level_loss_weights)
         self.classifiers = nn.ModuleList(
             build_level_classifier(in_channels, n, cosine_classifier,
                                    cosine_scale)
             for n in self.level_num_classes)
         self.contrastive = self._build_contrastive(contrastive_loss)
+        check_some_loss(self.level_loss_weights, self.contrastive is not None)
         if self.contrastive is not None:
             self.projector = mlp_bn(in_channels, mlp_hidden_channels,
                                     feat_channels)
@@ -103,14 +108,15 @@ class SKCLHead(ClsHead):
         num_levels = len(self.level_num_classes)
         if weights is None:
             return [COARSE_CE_WEIGHT] * (num_levels - 1) + [FINE_CE_WEIGHT]
-        if len(weights) != num_levels:
-            raise ValueError(f'level_loss_weights needs {num_levels} values '
-                             f'(coarsest first), got {list(weights)}.')
-        return [float(w) for w in weights]
+        return check_level_weights(weights, num_levels)
 
     def _build_contrastive(self, cfg: Optional[dict]) -> Optional[SKCLLoss]:
         if cfg is None:
             return None
+        if not isinstance(cfg, dict):
+            raise TypeError('SKCLHead contrastive_loss must be a dict(type='
+                            "'SKCLLoss', ...) or None, got "
+                            f'{cfg!r} ({type(cfg).__name__}).')
         module = MODELS.build(dict(cfg, level_num_classes=self.level_num_classes))
         if not isinstance(module, SKCLLoss):
             raise TypeError('contrastive_loss must build an SKCLLoss, got '
@@ -222,7 +228,9 @@ class SKCLHead(ClsHead):
 
     def forward(self, feats: Tuple[Tensor]) -> Tensor:
         """(B, D) features (last of ``feats``) -> (B, n_fine) fine scores."""
-        return self.classifiers[-1](self.pre_logits(feats))
+        x = self.pre_logits(feats)
+        check_features(x, self.in_channels)
+        return self.classifiers[-1](x)
 
     def loss(self, feats: Tuple[Tensor], data_samples: List[DataSample],
              **kwargs) -> Dict[str, Tensor]:
@@ -233,12 +241,14 @@ class SKCLHead(ClsHead):
             contrastive terms of :class:`SKCLLoss`, each already weighted.
         """
         x = self.pre_logits(feats)
-        batch = len(data_samples)
-        views = x.shape[0] // batch
-        if views * batch != x.shape[0]:
-            raise ValueError(f'{x.shape[0]} feature rows are not a multiple of '
-                             f'the {batch} data samples (expected V*B rows).')
-        targets = self._level_targets(data_samples, x.device)
+        check_features(x, self.in_channels)
+        views = views_of(x, len(data_samples))
+        targets = level_targets(data_samples, self.level_num_classes)
+        if not self._ready.get('batch'):  # once: it reads the labels
+            check_first_batch(targets, data_samples, self.level_num_classes,
+                              views, self.contrastive is not None)
+            self._ready['batch'] = True
+        targets = targets.to(x.device, non_blocking=True)
         self._check_ready()
         return self._tensor_losses()(x, targets)
 
@@ -283,20 +293,6 @@ class SKCLHead(ClsHead):
             labels = targets[:, -1].repeat(max(views - 1, 1))
             losses.update(self._contrastive_losses(contrast, labels))
         return losses
-
-    def _level_targets(self, data_samples, device) -> Tensor:
-        """(B, n_levels) labels, coarsest first, from ``gt_level_labels``."""
-        num_levels = len(self.level_num_classes)
-        if num_levels == 1 and 'gt_level_labels' not in data_samples[0]:
-            targets = torch.cat([s.gt_label for s in data_samples])[:, None]
-        else:
-            targets = torch.stack([s.gt_level_labels for s in data_samples])
-        targets = targets.to(device, non_blocking=True)
-        found = targets.shape[1] if targets.ndim == 2 else 1
-        if targets.ndim != 2 or found != num_levels:
-            raise ValueError(f'gt_level_labels has {found} levels, '
-                             f'level_num_classes has {num_levels}.')
-        return targets
 
     def _ce_losses(self, x: Tensor, targets: Tensor) -> Dict[str, Tensor]:
         """Weighted logit-adjusted CE of view 0, one entry per level."""

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
+from skcl_mm.utils.checks import check_number
 
 
 def logit_adjusted_ce(cls_score: Tensor, label: Tensor,
@@ -65,8 +66,13 @@ class LogitAdjustedCrossEntropyLoss(nn.Module):
         if reduction not in ('none', 'mean', 'sum'):
             raise ValueError('reduction must be "none", "mean" or "sum", got '
                              f'{reduction!r}.')
-        self.tau = tau
-        self.loss_weight = loss_weight
+        self.tau = check_number(
+            'LogitAdjustedCrossEntropyLoss tau', tau, minimum=0,
+            fix='It scales the log prior added to the logits (1.0: logit '
+            'adjustment as in Menon et al.; 0: plain cross-entropy).')
+        self.loss_weight = check_number(
+            'LogitAdjustedCrossEntropyLoss loss_weight', loss_weight, minimum=0,
+            fix="SKCLHead weighs each level with level_loss_weights; leave 1.0.")
         self.reduction = reduction
 
     def forward(self, cls_score: Tensor, label: Tensor,

@@ -8,6 +8,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
+from skcl_mm.utils.checks import (check_bool, check_int, check_int_list,
+                                  check_number)
 from .balanced_contrastive import balanced_contrastive_term, bcl_loss_terms
 from .contrastive_utils import to_float32
 from .gather import gather_with_grad, world_size
@@ -93,6 +95,19 @@ def skcl_loss(features: Tensor, labels: Tensor, prototypes: Tensor,
     return (terms['proto'] + terms['sample']).mean()
 
 
+def check_mode(mode) -> str:
+    """``mode`` if it is one of :data:`MODES`, else an error naming the closest."""
+    if mode in MODES and isinstance(mode, str):
+        return mode
+    spelled = {m.lower().replace('-', ''): m for m in MODES}
+    guess = spelled.get(str(mode).lower().replace('-', '').replace('_', ''))
+    hint = f" Did you mean {guess!r}?" if guess else ''
+    raise ValueError(f'SKCLLoss mode must be one of {MODES}, got {mode!r} '
+                     f"({type(mode).__name__}): 'both' is the paper's SKCL, "
+                     "'F-F' / 'C-F' its ablations, 'bcl' the BCL baseline."
+                     + hint)
+
+
 def num_candidates(mode: str, level_num_classes: Sequence[int]) -> int:
     """Size of the candidate set of I_y for ``mode`` (see docs/loss.md).
 
@@ -139,32 +154,46 @@ class SKCLLoss(nn.Module):
                  level_num_classes: Optional[Sequence[int]] = None,
                  gather_distributed: Optional[bool] = None):
         super().__init__()
-        if mode not in MODES:
-            raise ValueError(f'SKCLLoss mode must be one of {MODES}, got '
-                             f'{mode!r}.')
-        if temperature <= 0 or proto_temperature <= 0:
-            raise ValueError('SKCLLoss temperatures must be > 0, got '
-                             f'temperature={temperature}, '
-                             f'proto_temperature={proto_temperature}.')
-        self.loss_weight = loss_weight
-        self.temperature = temperature
-        self.proto_temperature = proto_temperature
-        self.mode = mode
+        self.mode = check_mode(mode)
+        self.loss_weight = check_number(
+            'SKCLLoss loss_weight', loss_weight, minimum=0,
+            fix='It is lambda, the contrastive weight (0.6 for CIFAR, 0.35 '
+            'for ImageNet-LT; 0 drops the contrastive branch).')
+        self.temperature = check_number(
+            'SKCLLoss temperature', temperature, minimum=0, open_minimum=True,
+            fix='It is tau of the sample term (the paper: 0.1).')
+        self.proto_temperature = check_number(
+            'SKCLLoss proto_temperature', proto_temperature, minimum=0,
+            open_minimum=True,
+            fix="It is tau' of the prototype term (the paper: 0.2).")
+        if mode != 'bcl' and self.proto_temperature <= self.temperature:
+            warnings.warn(
+                f"SKCLLoss: proto_temperature (tau') = {proto_temperature} is "
+                f'not above temperature (tau) = {temperature}; the paper uses '
+                "tau' > tau (tau = 0.1, tau' = 0.2). Training goes on with these "
+                'values: swap them if they were exchanged.', UserWarning)
+        if gather_distributed is not None:
+            check_bool('SKCLLoss gather_distributed', gather_distributed,
+                       fix='None gathers when the world size is > 1.')
         self.gather_distributed = gather_distributed
-        self.level_num_classes = (list(level_num_classes)
-                                  if level_num_classes is not None else None)
+        self.level_num_classes = None if level_num_classes is None else \
+            check_int_list('SKCLLoss level_num_classes', level_num_classes,
+                           minimum=1, min_length=1,
+                           fix='Classes per level, coarsest first, e.g. [20, 100].')
         self.num_neighbours = self._resolve_k(num_neighbours)
 
     def _resolve_k(self, k: Optional[int]) -> int:
         """Default K per mode; clamp K to the candidate set with a warning."""
+        if k is not None:
+            k = check_int('SKCLLoss num_neighbours', k, minimum=0,
+                          fix='It is K, the semantic neighbours per class '
+                          '(2 for CIFAR, 4 for ImageNet-LT, 0: none).')
         if self.mode == 'bcl':
             if k:
                 raise ValueError('SKCLLoss mode="bcl" uses no semantic graph: '
                                  f'expected num_neighbours 0 or None, got {k}.')
             return 0
-        k = 2 if k is None else int(k)
-        if k < 0:
-            raise ValueError(f'num_neighbours must be >= 0, got {k}.')
+        k = 2 if k is None else k
         if self.level_num_classes is None:
             return k
         available = num_candidates(self.mode, self.level_num_classes)
