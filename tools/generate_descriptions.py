@@ -9,8 +9,11 @@
 
 The key is read only from OPENAI_API_KEY. The output is written class by class:
 run the same command again after an interruption or failures and only the
-missing or failed classes are requested. Exit code 0: every class described;
-1: some classes failed (listed; the others are saved); 2: bad input.
+missing or failed classes are requested. The output file records the class
+list it describes; writing other classes into it needs --merge. Exit code 0:
+every class described; 1: some classes failed (listed; the others are saved);
+2: bad input, found before any request; 130: interrupted (finished classes
+are saved).
 """
 import argparse
 import sys
@@ -26,7 +29,11 @@ def parse_args(argv=None):
                         'hierarchy= takes), class names per level (JSON/YAML '
                         'list of lists, coarsest first) or text, one name per line')
     parser.add_argument('--out', required=True, help='output JSON file; '
-                        'resumed when it exists')
+                        'resumed when it exists (it must describe the same '
+                        'classes, or give --merge)')
+    parser.add_argument('--merge', action='store_true',
+                        help='add these classes to an --out generated for '
+                        'other classes (it then records both class lists)')
     parser.add_argument('--model', required=True, help='chat model name')
     parser.add_argument('--base-url', default=None,
                         help='OpenAI-compatible server, e.g. '
@@ -43,6 +50,9 @@ def parse_args(argv=None):
                         help='first retry delay in seconds (doubles each time)')
     parser.add_argument('--timeout', type=float, default=120.0,
                         help='seconds per request')
+    parser.add_argument('--max-retry-wait', type=float, default=120.0,
+                        help='longest wait in seconds when a 429/503 says '
+                        'Retry-After (longer requests wait this long)')
     parser.add_argument('--keep-existing', action='store_true',
                         help='reuse every class already in --out, even from '
                         'another model or prompt; request only missing ones')
@@ -58,25 +68,36 @@ def main(argv=None) -> int:
     from skcl_mm.semantics.class_lists import load_class_lists
     from skcl_mm.semantics.description_generator import generate_descriptions
     from skcl_mm.semantics.descriptions import DescriptionFileError
+    from skcl_mm.semantics.generation_inputs import check_classes_file
     from skcl_mm.semantics.llm_client import (MissingAPIKeyError, RetryPolicy,
                                               resolve_api_key)
     try:
         if not args.dry_run:
             resolve_api_key(args.base_url)
-        lists = load_class_lists(args.classes)
         policy = RetryPolicy(max_retries=args.max_retries,
                              answer_attempts=args.answer_attempts,
-                             backoff_base=args.backoff_base, timeout=args.timeout)
+                             backoff_base=args.backoff_base, timeout=args.timeout,
+                             max_retry_wait=args.max_retry_wait)
+        check_classes_file(args.classes)
+        lists = load_class_lists(args.classes)
         report = generate_descriptions(
             lists.level_classes, args.out, args.model, base_url=args.base_url,
             temperature=args.temperature, concurrency=args.concurrency,
             policy=policy, fine_to_level=lists.fine_to_level,
             keep_existing=args.keep_existing, dry_run=args.dry_run,
-            progress=not args.no_progress, classes_arg=args.classes)
+            progress=not args.no_progress, classes_arg=args.classes,
+            merge=args.merge)
     except (MissingAPIKeyError, DescriptionFileError, FileNotFoundError,
             ValueError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 2
+    except OSError as err:  # e.g. a file that cannot be read
+        print(f'error: {err.filename or ""}: {err.strerror or err}', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f'interrupted: the classes finished so far are saved in '
+              f'{args.out}; run the same command again to go on.', file=sys.stderr)
+        return 130
     if args.dry_run:
         return 0
     print(report.summary())

@@ -6,10 +6,11 @@ from .imagenet_lt import IMAGENET_LT_CLASSES, ImageNetLT
 from .long_tail_hierarchy import (LongTailHierarchyDataset, long_tail_counts,
                                   split_many_medium_few)
 from .sklearn_digits import SklearnDigits
+from .subset_fingerprint import subset_differences, subset_fingerprint
 
 __all__ = [
     'LongTailHierarchyDataset', 'SklearnDigits', 'ImageNetLT', 'IMAGENET_LT_CLASSES',
     'Hierarchy', 'builtin_hierarchy',
     'builtin_level_classes', 'load_hierarchy', 'long_tail_counts',
-    'split_many_medium_few'
+    'split_many_medium_few', 'subset_fingerprint', 'subset_differences'
 ]

@@ -4,14 +4,18 @@ The split lists ``ImageNet_LT_{train,val,test}.txt`` hold one ``relative/path
 label`` per line (115,846 train images, 1,280 down to 5 per class; val: 20 per
 class drawn from ImageNet train; test: 50 per class from ImageNet val, in wnid
 sub-folders). Paths are relative to the ImageNet root that holds ``train/`` and
-``val/``.
+``val/``. The list is parsed by :func:`skcl_mm.datasets.image_list.parse_image_list`
+(errors name the line; blank lines, tabs, CRLF and a BOM are accepted).
 """
 import os.path as osp
 from typing import List
 
+from mmengine.fileio import get_file_backend
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
 from mmpretrain.registry import DATASETS
+
+from .image_list import parse_image_list
 
 # mmpretrain's ImageNet names, with the two classes both called "crane" told
 # apart (index 134 is the bird, 517 the machine): descriptions and the
@@ -57,14 +61,22 @@ class ImageNetLT(CustomDataset):
                          **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        data_list = super().load_data_list()
+        """Parse the list (rules: :mod:`skcl_mm.datasets.image_list`), check
+        the labels against the classes and, with ``check_files``, the images."""
+        source = f'ImageNet-LT {self.split} list {self.ann_file!r}'
+        paths, labels, lines = parse_image_list(self.ann_file, source)
         num_classes = len(self.metainfo['classes'])
-        bad = [(i + 1, d['gt_label']) for i, d in enumerate(data_list)
-               if not 0 <= d['gt_label'] < num_classes]
+        bad = [(line, label) for line, label in zip(lines, labels)
+               if label >= num_classes]
         if bad:
             raise ValueError(
-                f'{len(bad)} lines of {self.ann_file} have a label outside '
-                f'[0, {num_classes}), e.g. (line, label) {bad[:5]}.')
+                f'{source}: {len(bad)} line(s) have a label outside [0, '
+                f'{num_classes}) (the dataset has {num_classes} classes), e.g. '
+                f'(line, label) {bad[:5]}. Check the list against the class '
+                'list (metainfo classes).')
+        backend = get_file_backend(self.img_prefix, enable_singleton=True)
+        data_list = [dict(img_path=backend.join_path(self.img_prefix, path),
+                          gt_label=label) for path, label in zip(paths, labels)]
         if self.check_files:
             self._check_images_exist(data_list)
         return data_list

@@ -45,9 +45,13 @@ def check_imbalance_factor(factor) -> Optional[Union[int, float]]:
         raise TypeError(f'{WHERE}: imbalance_factor got {_given(factor)}; a '
                         f'bool is not an imbalance factor (True is not 1). {fix}')
     if isinstance(factor, str):
-        raise TypeError(f'{WHERE}: imbalance_factor got the string {factor!r}; '
-                        f'write a number, not text (imbalance_factor='
-                        f'{factor.strip().strip(chr(39))}, no quotes). {fix}')
+        try:
+            written = f'imbalance_factor={float(factor):g} (no quotes)'
+        except ValueError:
+            written = 'a number >= 1, e.g. imbalance_factor=100'
+        raise TypeError(f'{WHERE}: imbalance_factor got the string {factor!r} '
+                        f'(str); write a number, not text: {written}, or None '
+                        'to keep the dataset as given.')
     if not isinstance(factor, numbers.Real):
         raise TypeError(f'{WHERE}: imbalance_factor got {_given(factor)}. {fix}')
     if not math.isfinite(factor) or factor < 1:

@@ -1,5 +1,6 @@
 """LongTailHierarchyDataset: any mmpretrain dataset, long-tailed and labelled per level."""
 import copy
+import os
 from typing import List, Optional, Sequence, Union
 
 import numpy as np
@@ -58,18 +59,26 @@ class LongTailHierarchyDataset:
     coarsest first), ``level_names``, ``fine_to_level`` (``(n_levels, n_fine)``
     level label of each fine class) and ``many_medium_few`` (fine class indices
     with more than ``many_thr``, from ``few_thr`` to ``many_thr``, and fewer
-    than ``few_thr`` images; the two thresholds too).
+    than ``few_thr`` images; the two thresholds too) and
+    ``subset_fingerprint`` (which images, chosen by which settings: see
+    :mod:`skcl_mm.datasets.subset_fingerprint`).
+
+    Every argument is checked (type and range) before the wrapped dataset is
+    built; a wrong one stops with a message naming it and the fix.
 
     Args:
         dataset (dict | BaseDataset): The dataset to wrap, or its config.
-        imbalance_factor (float, optional): ``n_max / n_min`` of the profile;
-            ``None`` keeps the dataset as given. Defaults to None.
-        seed (int): Seed of the per-class selection. Defaults to 0.
-        hierarchy (str, optional): ``None`` (one level), ``'cifar100'``,
-            ``'cifar10'`` or the path of a JSON/YAML tree (see
-            :mod:`skcl_mm.datasets.hierarchies`). Defaults to None.
-        many_thr (int): More than this many training images is "many".
-        few_thr (int): Fewer than this many training images is "few".
+        imbalance_factor (int | float, optional): ``n_max / n_min`` of the
+            profile, a finite number >= 1 (not a bool or a string); ``None``
+            keeps the dataset as given. Defaults to None.
+        seed (int): Seed of the per-class selection, an int >= 0. Defaults to 0.
+        hierarchy (str | PathLike, optional): ``None`` (one level),
+            ``'cifar100'``, ``'cifar10'``, another shipped name or the path of
+            a JSON/YAML tree (see :mod:`skcl_mm.datasets.hierarchies`).
+            Defaults to None.
+        many_thr (int): More than this many training images is "many" (>= 0).
+        few_thr (int): Fewer than this many training images is "few"
+            (0 <= few_thr <= many_thr).
         pipeline (list[dict], optional): The data pipeline. Given here, it
             replaces the wrapped dataset's own, and tools that read
             ``test_dataloader.dataset.pipeline`` (mmpretrain's inferencers)
@@ -79,9 +88,9 @@ class LongTailHierarchyDataset:
 
     def __init__(self,
                  dataset: Union[dict, BaseDataset],
-                 imbalance_factor: Optional[float] = None,
+                 imbalance_factor: Optional[Union[int, float]] = None,
                  seed: int = 0,
-                 hierarchy: Optional[str] = None,
+                 hierarchy: Optional[Union[str, os.PathLike]] = None,
                  many_thr: int = 100,
                  few_thr: int = 20,
                  pipeline: Optional[List[dict]] = None,
@@ -146,14 +155,14 @@ class LongTailHierarchyDataset:
         indices = np.arange(len(labels))
         if self.imbalance_factor is not None:
             indices = self._long_tail_indices(labels, num_classes)
-        # Before get_subset: indices into the full dataset, its data list.
+        class_counts = np.bincount(labels[indices], minlength=num_classes).tolist()
+        self._check_counts(class_counts)
+        # Before get_subset: indices into the full dataset and its data list.
         fingerprint = subset_fingerprint(
             self.dataset, indices, labels[indices], self.imbalance_factor,
             self.seed, self.hierarchy_source, self.hierarchy.level_classes)
         if self.imbalance_factor is not None:
             self.dataset = self.dataset.get_subset(indices.tolist())
-        class_counts = np.bincount(labels[indices], minlength=num_classes).tolist()
-        self._check_counts(class_counts)
         self._labels = labels[indices]
         self._metainfo.update(
             classes=list(self.hierarchy.fine_classes),

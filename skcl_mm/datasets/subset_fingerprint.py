@@ -76,32 +76,51 @@ def describe_split(dataset) -> str:
 
 
 def _relative(path: str, root: str) -> str:
+    """``path`` relative to ``root`` when under it ('.' for the root itself);
+    another absolute path by its base name, so no machine path is kept."""
     path = str(path)
-    if root and osp.isabs(path):
-        try:
-            return osp.relpath(path, root)
-        except ValueError:  # another drive (Windows)
-            pass
+    root = str(root or '')
+    if root:
+        root_dir = osp.join(root, '')  # with a trailing separator
+        if path.startswith(root_dir):
+            return path[len(root_dir):] or '.'
+        if path.rstrip('/') == root.rstrip('/'):
+            return '.'
     return osp.basename(path.rstrip('/')) if osp.isabs(path) else path
+
+
+def _img_path(dataset, index: int):
+    """``img_path`` of one sample: from the data list, or, once mmengine has
+    serialised the list (``serialize_data=True`` empties it), from
+    ``get_data_info``."""
+    data_list = getattr(dataset, 'data_list', None)
+    if data_list:
+        return data_list[index].get('img_path')
+    return dataset.get_data_info(index).get('img_path')
 
 
 def image_ids_sha256(dataset, indices: np.ndarray, labels: np.ndarray) -> str:
     """A hash of the selected images: their paths relative to ``data_root``
-    where the data list has ``img_path``, else their indices; with labels.
+    where the samples have ``img_path``, else their indices; with labels.
+
+    About 0.3 s for ImageNet-LT's 115,846 paths.
 
     Args:
         dataset: The wrapped dataset (full, before the subset is taken).
         indices (ndarray): ``(N,)`` selected sample indices, ascending.
         labels (ndarray): ``(N,)`` their finest-level labels.
     """
-    data_list = getattr(dataset, 'data_list', None)
     root = getattr(dataset, 'data_root', None) or ''
     digest = hashlib.sha256()
-    if data_list and all('img_path' in data_list[int(i)] for i in indices[:1]):
+    has_paths = (indices.size and callable(getattr(dataset, 'get_data_info', None))
+                 and _img_path(dataset, int(indices[0])) is not None)
+    if has_paths:
+        lines = []
         for i, label in zip(indices.tolist(), labels.tolist()):
-            path = data_list[i].get('img_path')
+            path = _img_path(dataset, i)
             rel = _relative(path, root) if path is not None else f'#{i}'
-            digest.update(f'{rel}\t{label}\n'.encode('utf-8'))
+            lines.append(f'{rel}\t{label}\n')
+        digest.update(''.join(lines).encode('utf-8'))
     else:
         digest.update(np.ascontiguousarray(indices, dtype='<i8').tobytes())
         digest.update(np.ascontiguousarray(labels, dtype='<i8').tobytes())

@@ -35,8 +35,7 @@ class ExactTextLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    f'the mapping starting at line {node.start_mark.line + 1}',
-                    node.start_mark,
+                    'in a mapping', node.start_mark,
                     f'the key {key!r} appears twice (first at line '
                     f'{seen[key] + 1}); YAML would keep only the last one',
                     key_node.start_mark)
@@ -114,7 +113,8 @@ def _load_json(text: str, source: str):
                           object_pairs_hook=_no_repeated_keys(source))
     except json.JSONDecodeError as error:
         raise ValueError(f'{source} is not valid JSON: line {error.lineno}, '
-                         f'column {error.colno}: {error.msg}.') from None
+                         f'column {error.colno}: {error.msg}'
+                         f'{_quote_line(text, error.lineno)}.') from None
 
 
 def _load_yaml(text: str, source: str):
@@ -124,11 +124,23 @@ def _load_yaml(text: str, source: str):
         mark = error.problem_mark or error.context_mark
         where = (f'line {mark.line + 1}, column {mark.column + 1}'
                  if mark is not None else 'position unknown')
-        context = f' ({error.context})' if error.context else ''
+        context = f' ({error.context}' if error.context else ''
+        if context and error.context_mark is not None:
+            context += (f' at line {error.context_mark.line + 1}, column '
+                        f'{error.context_mark.column + 1}')
+        context += ')' if context else ''
+        line = _quote_line(text, mark.line + 1) if mark is not None else ''
         raise ValueError(f'{source} is not valid YAML: {where}: '
-                         f'{error.problem}{context}.') from None
+                         f'{error.problem}{context}{line}.') from None
     except yaml.YAMLError as error:
         raise ValueError(f'{source} is not valid YAML: {error}.') from None
+
+
+def _quote_line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    if not 1 <= number <= len(lines):
+        return ' (at the end of the file)'
+    return f'; the line reads {lines[number - 1].strip()[:80]!r}'
 
 
 def split_tree(content, source: str) -> Tuple[object, Optional[List[str]]]:

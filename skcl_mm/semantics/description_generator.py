@@ -10,7 +10,11 @@ Requests run on ``concurrency`` threads; each is retried as
 answers asked again, then reported). Each finished class is written to the
 output file at once (atomically, under a lock), so an interrupted run resumes
 where it stopped; a class whose entry has the same prompt hash and model is not
-asked again.
+asked again, unless its text breaks a rule of
+:mod:`skcl_mm.semantics.description_rules` (then it is asked again). No two
+classes get the same text. Before any request, the settings are checked
+(:mod:`skcl_mm.semantics.generation_inputs`) and an existing output file must
+be recorded for these classes (:func:`skcl_mm.semantics.class_record.check_out_record`).
 """
 import os
 import threading
@@ -19,10 +23,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from .description_prompt import (INSTRUCTION, MAX_WORDS, TEMPLATE, ClassPrompt,
-                                 build_prompts)
-from .descriptions import (GENERATE_TOOL, new_document, read_description_file,
-                           today, write_description_file)
+from . import class_record
+from .description_file import (GENERATE_TOOL, new_document,
+                               read_description_file, today,
+                               write_description_file)
+from .description_prompt import INSTRUCTION, TEMPLATE, ClassPrompt, build_prompts
+from .description_rules import MAX_WORDS, MIN_WORDS, normalise, set_problems
+from .generation_inputs import check_generation_inputs
 from .llm_client import (PLACEHOLDER_KEY, ClassFailed, FatalLLMError,
                          RetryPolicy, ask_class, make_client, public_url,
                          resolve_api_key)
@@ -31,15 +38,33 @@ from .llm_client import (PLACEHOLDER_KEY, ClassFailed, FatalLLMError,
 class DescriptionStore:
     """The output file, read once, then rewritten atomically per new class."""
 
-    def __init__(self, path: str, header: dict, order: Sequence[str] = ()):
+    def __init__(self, path: str, header: dict, order: Sequence[str] = (),
+                 doc: Optional[dict] = None):
         self.path = str(path)
         self.order = {name: i for i, name in enumerate(order)}
         self._lock = threading.Lock()
-        if os.path.exists(self.path):
-            self.doc = read_description_file(self.path)
-        else:
-            self.doc = new_document()
+        self.doc = doc if doc is not None else new_document()
         self.doc['header'].update(header)
+
+    def broken(self, names: Sequence[str]) -> Dict[str, str]:
+        """Kept entries among ``names`` whose text cannot be right (a rule of
+        :mod:`description_rules`; of two equal texts, the later one)."""
+        texts = {n: self.doc['classes'][n]['text'] for n in names
+                 if n in self.doc['classes']}
+        return set_problems(texts)[0]
+
+    def duplicate_of(self, name: str, text: str) -> Optional[str]:
+        """Why ``text`` may not describe ``name``: another class has it."""
+        key = normalise(text)
+        for other, entry in self.doc['classes'].items():
+            if other != name and normalise(entry['text']) == key:
+                return f'the same text as {other!r}'
+        return None
+
+    def save(self):
+        """Write the document as it is (e.g. a new header)."""
+        with self._lock:
+            write_description_file(self.path, self.doc)
 
     def is_cached(self, prompt: ClassPrompt, model: str,
                   keep_existing: bool = False) -> bool:
@@ -62,7 +87,12 @@ class DescriptionStore:
                 write_description_file(self.path, self.doc)
 
     def put(self, name: str, entry: dict):
+        """Store one class; refuse a text another class got meanwhile."""
         with self._lock:
+            taken = self.duplicate_of(name, entry['text'])
+            if taken:
+                raise ClassFailed(f'answer rejected: {taken} (run again to ask '
+                                  'for a new one)')
             classes = {**self.doc['classes'], name: entry}
             # Class order of the hierarchy (coarsest first), others after.
             ranked = sorted(classes, key=lambda n: self.order.get(n, len(self.order)))
@@ -112,25 +142,50 @@ def make_header(model: str, base_url: Optional[str], temperature: Optional[float
         'regenerate': ' '.join(command) + '  (key from OPENAI_API_KEY)',
         'template': TEMPLATE,
         'instruction': INSTRUCTION,
-        'rules': f'answers must be non-empty, at most {MAX_WORDS} words, name '
-                 'the class and not refuse; others are asked again',
+        'rules': f'answers must have {MIN_WORDS} to {MAX_WORDS} words, be '
+                 'English, name the class, not refuse and differ from every '
+                 'other class; others are asked again',
     }
 
 
-def _describe_plan(prompts, store, model, keep_existing):
+def _describe_plan(prompts, store, model, keep_existing, broken):
     """--dry-run: print every prompt and whether it would be requested."""
     for prompt in prompts:
-        state = ('cached' if store and store.is_cached(prompt, model, keep_existing)
+        state = ('cached' if store and prompt.name not in broken
+                 and store.is_cached(prompt, model, keep_existing)
                  else 'would request')
+        if prompt.name in broken:
+            state += f' again: the kept text is {broken[prompt.name]}'
         print(f'### {prompt.name} (level {prompt.level}, prompt {prompt.hash}, '
               f'{state})\n{prompt.text}\n')
+
+
+def _open_store(out, header, prompts, level_classes, classes_arg, merge):
+    """The store of ``out`` with its class-list record set, whether that
+    record changed, and the kept entries that break a rule."""
+    existing = read_description_file(out) if os.path.exists(out) else None
+    record = class_record.make_record(level_classes, classes_arg)
+    records = class_record.check_out_record(existing, out, record,
+                                            level_classes, merge)
+    changed = existing is not None and records != class_record.recorded(
+        existing['header'])
+    order = [prompt.name for prompt in prompts]
+    store = DescriptionStore(out, header, order, existing)
+    store.doc['header'][class_record.RECORD_KEY] = records
+    broken = store.broken(order)
+    if broken:
+        shown = '; '.join(f'{n}: {why}' for n, why in list(broken.items())[:10])
+        warnings.warn(f'{out}: {len(broken)} kept descriptions break the rules '
+                      f'and are asked again ({shown}).')
+    return store, existing is not None, changed, broken
 
 
 def _run_one(client, prompt, model, temperature, policy, store, stop):
     if stop.is_set():
         raise ClassFailed('not requested: the run stopped after a fatal error')
     try:
-        text = ask_class(client, prompt, model, temperature, policy)
+        text = ask_class(client, prompt, model, temperature, policy,
+                         check=lambda t: store.duplicate_of(prompt.name, t))
     except FatalLLMError:
         stop.set()
         raise
@@ -147,7 +202,8 @@ def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
                           fine_to_level: Optional[Sequence[Sequence[int]]] = None,
                           keep_existing: bool = False, dry_run: bool = False,
                           progress: bool = True,
-                          classes_arg: Optional[str] = None) -> GenerationReport:
+                          classes_arg: Optional[str] = None,
+                          merge: bool = False) -> GenerationReport:
     """Describe every class of every level into the file ``out``.
 
     Args:
@@ -166,13 +222,20 @@ def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
             or written.
         progress (bool): Show a tqdm progress bar.
         classes_arg (str, optional): The ``--classes`` value recorded in the
-            header's regenerate command.
+            header (regenerate command and class-list record).
+        merge (bool): Add these classes to an ``out`` recorded for other
+            classes on purpose; it then records both lists.
 
     Returns:
         GenerationReport: Check ``report.ok``; failed classes say why.
+
+    Raises:
+        ValueError: A wrong setting, or ``out`` recorded for other classes
+            (:class:`~skcl_mm.semantics.class_record.ClassListMismatchError`),
+            before any request.
     """
-    if concurrency < 1:
-        raise ValueError(f'concurrency must be >= 1, got {concurrency}.')
+    check_generation_inputs(out, model, base_url, temperature, concurrency,
+                            dry_run)
     if not dry_run and resolve_api_key(base_url) == PLACEHOLDER_KEY:
         warnings.warn(f'OPENAI_API_KEY is not set: sending a placeholder key to '
                       f'{public_url(base_url)} (fine for a keyless local server).')
@@ -181,16 +244,19 @@ def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
     prompts = build_prompts(level_classes, fine_to_level)
     classes_arg = classes_arg or builtin_name_of(level_classes) or 'HIERARCHY_FILE'
     header = make_header(model, base_url, temperature, classes_arg, out)
-    order = [prompt.name for prompt in prompts]
-    store = DescriptionStore(out, header, order) if (os.path.exists(out) or
-                                                     not dry_run) else None
-    if dry_run:
-        _describe_plan(prompts, store, model, keep_existing)
-        return GenerationReport(str(out))
+    store, exists, changed, broken = _open_store(
+        out, header, prompts, level_classes, classes_arg, merge)
     report = GenerationReport(str(out))
+    if dry_run:
+        _describe_plan(prompts, store if exists else None, model, keep_existing,
+                       broken)
+        return report
+    if changed:
+        store.save()
     todo = []
     for prompt in prompts:
-        if store.is_cached(prompt, model, keep_existing):
+        if prompt.name not in broken and store.is_cached(prompt, model,
+                                                         keep_existing):
             report.cached.append(prompt.name)
         else:
             todo.append(prompt)

@@ -3,18 +3,20 @@
 The prompt is the paper's template and instruction with the class name filled
 in; a coarse class also names the finest classes it groups. Its hash, recorded
 with every description, tells whether a stored description answers the current
-prompt.
+prompt. An answer must follow :mod:`skcl_mm.semantics.description_rules`
+(length, English), not refuse, and name its class.
 """
 import hashlib
 import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
+from .description_rules import MAX_WORDS, text_problem
+
 TEMPLATE = ('A description of the class [y], {based on its appearance '
             'characteristics} and {behavioral traits or functional features}.')
 INSTRUCTION = ('Please use the Template y to generate a description for class '
                '[y], ensuring the description does not exceed 300 words.')
-MAX_WORDS = 300
 MAX_MEMBERS_SHOWN = 30
 _REFUSAL = re.compile(r"^\W*(i'm sorry|i am sorry|sorry,|i cannot|i can't|"
                       r"i can not|i'm unable|i am unable|as an ai)", re.I)
@@ -124,13 +126,11 @@ def mentions_class(text: str, name: str) -> bool:
 
 def validate_answer(text: Optional[str], name: str) -> Optional[str]:
     """Why an answer is not an acceptable description, or None if it is."""
-    if not text or not text.strip():
-        return 'empty answer'
-    n_words = len(text.split())
-    if n_words > MAX_WORDS:
-        return f'{n_words} words, over the limit of {MAX_WORDS}'
-    if _REFUSAL.match(text):
+    if text and _REFUSAL.match(text):
         return f'a refusal ({text.strip()[:60]!r})'
+    problem = text_problem(text, MAX_WORDS)
+    if problem:
+        return problem
     if not mentions_class(text, name):
         return f'does not mention the class ({text.strip()[:60]!r})'
     return None

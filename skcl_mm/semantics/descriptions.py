@@ -1,178 +1,30 @@
-"""The description file: read, validate, write atomically, look up, check.
+"""Description sets: load, check against a hierarchy, build hand-written ones.
 
-A description file is JSON (``FORMAT_VERSION`` 1)::
-
-    {"format_version": 1,
-     "header": {"produced_by": "...", "regenerate": "...", "template": "...",
-                "instruction": "...", ...free text fields...},
-     "classes": {"<class name>": {"level": 0,          # 0 = coarsest level
-                                  "text": "A description of the class ...",
-                                  "model": "gpt-4o-mini",
-                                  "temperature": 0.7,  # or null
-                                  "date": "2026-11-27",
-                                  "prompt_hash": "3f2a..."}}}
-
-Every class of every level has one entry, keyed by its name. The prompt hash
-(see :func:`skcl_mm.semantics.description_prompt.prompt_hash`) and the model
-tell whether an entry still answers the current prompt, so a generation run
-reuses it instead of paying for it again.
+The file format, reading and atomic writing live in
+:mod:`skcl_mm.semantics.description_file` (re-exported here). Loading checks
+the texts against :mod:`skcl_mm.semantics.description_rules` (a text that
+cannot be right stops the run; one over 300 words warns) and the class list
+the file records against the hierarchy being trained
+(:mod:`skcl_mm.semantics.class_record`).
 """
-import datetime
-import json
-import os
 import os.path as osp
-import re
-import tempfile
-from typing import Dict, List, Optional, Sequence
+import warnings
+from typing import Dict, Optional, Sequence
 
+from . import class_record
+from .description_file import (FORMAT_VERSION, GENERATE_TOOL,  # noqa: F401
+                               SETS_DIR, SHIPPED_SETS, DescriptionFileError,
+                               InvalidDescriptionsError, description_set_path,
+                               new_document, read_description_file,
+                               resolve_description_path, today,
+                               validate_document, write_description_file)
 from .description_prompt import build_prompts, validate_answer
-
-FORMAT_VERSION = 1
-SHIPPED_SETS = ('cifar10', 'cifar100', 'digits', 'imagenet')
-SETS_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'description_sets')
-GENERATE_TOOL = 'python tools/generate_descriptions.py'
-_UMASK = os.umask(0)  # read once, at import (setting it is process-wide)
-os.umask(_UMASK)
-_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
-_ENTRY_TYPES = {'level': int, 'text': str, 'model': str, 'date': str,
-                'prompt_hash': str}
-
-
-class DescriptionFileError(ValueError):
-    """A description file is unreadable, corrupt or of another version."""
+from .description_rules import (HARD_MAX_WORDS, MAX_WORDS, format_problems,
+                                set_problems)
 
 
 class MissingDescriptionsError(ValueError):
     """Some classes of the hierarchy have no description."""
-
-
-def description_set_path(name: str) -> str:
-    """The path of the shipped description set ``name`` ('cifar100', ...)."""
-    return osp.join(SETS_DIR, f'{name}.json')
-
-
-def today() -> str:
-    """Today's UTC date as ``YYYY-MM-DD``."""
-    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-
-
-def new_document(header: Optional[dict] = None) -> dict:
-    """An empty description document with ``header``."""
-    return {'format_version': FORMAT_VERSION, 'header': dict(header or {}),
-            'classes': {}}
-
-
-def _entry_problems(name: str, entry) -> List[str]:
-    if not isinstance(entry, dict):
-        return [f'{name!r}: entry must be an object, got {type(entry).__name__}']
-    problems = []
-    for key, kind in _ENTRY_TYPES.items():
-        value = entry.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            problems.append(f'{name!r}: "{key}" must be {kind.__name__}, '
-                            f'got {value!r}')
-    if isinstance(entry.get('level'), int) and entry['level'] < 0:
-        problems.append(f'{name!r}: "level" must be >= 0, got {entry["level"]}')
-    if isinstance(entry.get('text'), str) and not entry['text'].strip():
-        problems.append(f'{name!r}: "text" is empty')
-    if isinstance(entry.get('date'), str) and not _DATE.match(entry['date']):
-        problems.append(f'{name!r}: "date" must be YYYY-MM-DD, got {entry["date"]!r}')
-    temperature = entry.get('temperature', 'missing')
-    if temperature is not None and (isinstance(temperature, bool) or
-                                    not isinstance(temperature, (int, float))):
-        problems.append(f'{name!r}: "temperature" must be a number or null, '
-                        f'got {temperature!r}')
-    return problems
-
-
-def validate_document(doc, source: str = 'description file') -> dict:
-    """Check a parsed description document; raise naming every problem.
-
-    Args:
-        doc: The parsed JSON.
-        source (str): What to call it in messages (usually its path).
-
-    Returns:
-        dict: ``doc`` itself, when valid.
-    """
-    if not isinstance(doc, dict):
-        raise DescriptionFileError(
-            f'{source}: expected a JSON object with "format_version", "header" '
-            f'and "classes", got {type(doc).__name__}. It is not a description '
-            f'file; point to the right file or regenerate it with {GENERATE_TOOL}.')
-    version = doc.get('format_version')
-    if version != FORMAT_VERSION:
-        raise DescriptionFileError(
-            f'{source}: format_version is {version!r}, this skcl_mm reads '
-            f'format_version {FORMAT_VERSION}. Regenerate the file with '
-            f'{GENERATE_TOOL} (see docs/descriptions.md), or convert it to '
-            f'version {FORMAT_VERSION} by hand.')
-    problems = []
-    if not isinstance(doc.get('header'), dict):
-        problems.append('"header" must be an object')
-    classes = doc.get('classes')
-    if not isinstance(classes, dict):
-        problems.append('"classes" must be an object mapping class name to entry')
-    else:
-        for name, entry in classes.items():
-            problems += _entry_problems(name, entry)
-    if problems:
-        shown = '; '.join(problems[:10])
-        more = f' (and {len(problems) - 10} more)' if len(problems) > 10 else ''
-        raise DescriptionFileError(
-            f'{source} is not a valid description file: {shown}{more}. Fix these '
-            f'entries by hand, or delete the broken entries and re-run '
-            f'{GENERATE_TOOL} with --out {source} to generate only those classes.')
-    return doc
-
-
-def read_description_file(path: str) -> dict:
-    """Read and validate a description file (the whole document)."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'Description file {path!r} does not exist. Give an existing file, '
-            f'one of the shipped sets {list(SHIPPED_SETS)}, or generate it with '
-            f'{GENERATE_TOOL} --classes ... --out {path} --model ...')
-    try:
-        with open(path, encoding='utf-8') as f:
-            doc = json.load(f)
-    except ValueError as err:  # JSONDecodeError and UnicodeDecodeError
-        raise DescriptionFileError(
-            f'Description file {path!r} is corrupt: not valid JSON ({err}). It was '
-            'cut off or edited by hand: restore it (e.g. from version control), '
-            'fix the JSON, or move it away and regenerate it with '
-            f'{GENERATE_TOOL}.') from err
-    return validate_document(doc, source=path)
-
-
-def write_description_file(path: str, doc: dict):
-    """Write ``doc`` atomically: a temporary file in the same folder, then
-    ``os.replace``, so readers see the old or the new file, never half of one.
-    """
-    validate_document(doc, source=f'the document to write to {path!r}')
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=osp.basename(path) + '.',
-                               suffix='.tmp')
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            json.dump(doc, f, indent=2, ensure_ascii=False)
-            f.write('\n')
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-def resolve_description_path(name_or_path: str) -> str:
-    """A shipped set's path for its name, else ``name_or_path`` itself."""
-    if name_or_path in SHIPPED_SETS:
-        return description_set_path(name_or_path)
-    return str(name_or_path)
 
 
 def load_descriptions(name_or_path: str) -> Dict[str, str]:
@@ -180,8 +32,11 @@ def load_descriptions(name_or_path: str) -> Dict[str, str]:
 
     Args:
         name_or_path (str): A shipped set ('cifar10', 'cifar100', 'digits',
-            'imagenet')
-            or the path of a description file.
+            'imagenet') or the path of a description file.
+
+    Raises:
+        InvalidDescriptionsError: Some texts cannot be right (see
+            :func:`check_description_texts`).
     """
     path = resolve_description_path(name_or_path)
     if name_or_path in SHIPPED_SETS and not osp.isfile(path):
@@ -191,7 +46,42 @@ def load_descriptions(name_or_path: str) -> Dict[str, str]:
             f'{name_or_path} --out {name_or_path}_descriptions.json --model '
             'MODEL and pass that file instead.')
     doc = read_description_file(path)
-    return {name: entry['text'] for name, entry in doc['classes'].items()}
+    texts = {name: entry['text'] for name, entry in doc['classes'].items()}
+    check_description_texts(texts, path)
+    return texts
+
+
+def check_description_texts(texts: Dict[str, str], source: str,
+                            from_file: bool = True):
+    """Refuse texts that cannot be right; warn once about long ones.
+
+    Raises :class:`InvalidDescriptionsError` naming every class whose text is
+    under 5 words, over 600 (twice the paper's 300), not English, or the same
+    as another class's; warns once, naming the classes, for texts of 301-600
+    words. See :mod:`skcl_mm.semantics.description_rules`.
+
+    Args:
+        texts (dict[str, str]): Class name -> text.
+        source (str): The file (or what to call the texts) in messages.
+        from_file (bool): Whether ``source`` is a description file (the
+            message then says how to regenerate the broken entries).
+    """
+    errors, long = set_problems(texts)
+    if errors:
+        fix = (f'Fix these texts by hand, or delete their entries and run '
+               f'{GENERATE_TOOL} --out {source} ... again to ask only for them'
+               if from_file else 'Fix these texts')
+        raise InvalidDescriptionsError(
+            f'{len(errors)} descriptions in {source} cannot be right: '
+            f'{"; ".join(format_problems(errors))}. {fix}.')
+    if long:
+        shown = ', '.join(f'{name} ({n})' for name, n in list(long.items())[:20])
+        more = f' and {len(long) - 20} more' if len(long) > 20 else ''
+        warnings.warn(
+            f'{source}: {len(long)} descriptions are over the paper\'s limit of '
+            f'{MAX_WORDS} words (at most {HARD_MAX_WORDS} are accepted): '
+            f'{shown}{more}. They are used as they are; shorten or regenerate '
+            'them to follow the paper.')
 
 
 def _classes_argument(level_classes: Sequence[Sequence[str]]) -> str:
@@ -200,20 +90,40 @@ def _classes_argument(level_classes: Sequence[Sequence[str]]) -> str:
     return builtin_name_of(level_classes) or 'HIERARCHY_FILE'
 
 
+def _recorded_lists(out: Optional[str]):
+    """The class lists a description file records (None: no file/record)."""
+    path = resolve_description_path(out) if out else None
+    if not path or not osp.isfile(path):
+        return None
+    return class_record.recorded(read_description_file(path)['header'])
+
+
 def check_descriptions(descriptions: Dict[str, str],
                        level_classes: Sequence[Sequence[str]],
                        out: Optional[str] = None):
-    """Raise :class:`MissingDescriptionsError` unless every class has a text.
+    """Check the descriptions of a hierarchy before its graph is built.
+
+    Raises :class:`MissingDescriptionsError` unless every class has a text.
+    With ``out`` (the file the texts came from through
+    :func:`load_descriptions`, which checked them), warns when the file
+    records another class list than ``level_classes``; without it (texts
+    given as a dict), checks the texts as :func:`check_description_texts`.
 
     Args:
-        descriptions (dict[str, str]): Class name -> text (from
-            :func:`load_descriptions`).
+        descriptions (dict[str, str]): Class name -> text.
         level_classes (list[list[str]]): Class names per level, coarsest first.
-        out (str, optional): The description file, for the suggested command.
+        out (str, optional): The description file (or shipped set name).
     """
     missing = [(level, name) for level, names in enumerate(level_classes)
                for name in names if not str(descriptions.get(name) or '').strip()]
+    records = _recorded_lists(out)
     if not missing:
+        if out is None:
+            needed = {n: descriptions[n] for names in level_classes for n in names}
+            check_description_texts(needed, 'the given descriptions', False)
+        warning = class_record.load_warning(records, level_classes, out)
+        if warning:
+            warnings.warn(warning)
         return
     total = sum(len(names) for names in level_classes)
     per_level = []
@@ -227,7 +137,9 @@ def check_descriptions(descriptions: Dict[str, str],
                '[--base-url URL] --keep-existing')
     raise MissingDescriptionsError(
         f'Descriptions are missing for {len(missing)} of {total} classes '
-        f'({"; ".join(per_level)}). Generate them with:\n  {command}\n'
+        f'({"; ".join(per_level)}).'
+        f'{class_record.missing_hint(records, level_classes)} Generate them '
+        f'with:\n  {command}\n'
         '(--keep-existing keeps every class already in the file and asks the '
         'LLM only for the missing ones; the key comes from OPENAI_API_KEY. '
         '--classes takes the dataset\'s hierarchy file, the tree with every '
@@ -238,8 +150,8 @@ def build_description_set(texts: Dict[str, str],
                           level_classes: Sequence[Sequence[str]],
                           header: dict, model: str = 'hand-written',
                           date: Optional[str] = None,
-                          fine_to_level: Optional[Sequence[Sequence[int]]] = None
-                          ) -> dict:
+                          fine_to_level: Optional[Sequence[Sequence[int]]] = None,
+                          classes_arg: Optional[str] = None) -> dict:
     """A description document from hand-written texts (a shipped set).
 
     Each entry records the prompt hash of the prompt the generator would send
@@ -255,6 +167,8 @@ def build_description_set(texts: Dict[str, str],
         fine_to_level (list[list[int]], optional): ``(n_levels, n_fine)``
             parents of each fine class (defaults to the built-in hierarchy's
             when ``level_classes`` is one); coarse prompts list their members.
+        classes_arg (str, optional): The ``--classes`` value recorded in the
+            header (the built-in name by default, else 'HIERARCHY_FILE').
 
     Returns:
         dict: The validated document; write it with
@@ -269,6 +183,8 @@ def build_description_set(texts: Dict[str, str],
                          f'"{GENERATE_TOOL} --classes ... --out ... --model ...".')
     check_descriptions(texts, level_classes)
     doc = new_document(header)
+    doc['header'][class_record.RECORD_KEY] = [class_record.make_record(
+        level_classes, classes_arg or _classes_argument(level_classes))]
     bad = []
     for prompt in build_prompts(level_classes, fine_to_level):
         text = texts[prompt.name].strip()

@@ -14,6 +14,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from skcl_mm.utils.checks import check_int
+
 DEFAULT_ENCODER = 'all-MiniLM-L6-v2'
 # Names under which the bundled package may stand in for the hub model.
 _MINILM_NAMES = ('all-MiniLM-L6-v2', 'sentence-transformers/all-MiniLM-L6-v2')
@@ -132,11 +134,15 @@ class SentenceEncoder:
 
     def __init__(self, model: Optional[str] = None, device: str = 'cpu',
                  batch_size: int = 32):
-        if batch_size < 1:
-            raise ValueError(f'batch_size must be >= 1, got {batch_size}.')
+        self.batch_size = check_int('encoder batch_size', batch_size, minimum=1,
+                                    fix='Texts per forward pass, e.g. 32.')
+        if model is not None and not isinstance(model, (str, os.PathLike)):
+            raise TypeError(
+                'encoder model must be a sentence-transformers name or a local '
+                f'model directory, got {model!r} ({type(model).__name__}). '
+                f'{_INSTALL_HINT}')
+        self.device = check_device(device)
         self.source, self.identity = resolve_encoder(model)
-        self.device = device
-        self.batch_size = batch_size
 
     @property
     def is_loaded(self) -> bool:
@@ -165,13 +171,38 @@ class SentenceEncoder:
                 f'device={self.device!r})')
 
 
+def check_device(device) -> str:
+    """A torch device string this machine has (``'cpu'``, ``'cuda'``, ``'cuda:1'``)."""
+    import torch
+    try:
+        if not isinstance(device, str):
+            raise TypeError(device)
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"encoder device must be a torch device such as 'cpu' or "
+                         f"'cuda', got {device!r} ({type(device).__name__}).") from err
+    if parsed.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f'encoder device {device!r} needs CUDA, which this machine '
+                         "does not have; use device='cpu' (the encoder embeds a "
+                         'few hundred texts once).')
+    return str(device)
+
+
+ENCODER_KEYS = ('model', 'device', 'batch_size')
+
+
 def build_encoder(encoder=None) -> SentenceEncoder:
     """An encoder from ``None``, a model name/path, a kwargs dict or an encoder."""
     if isinstance(encoder, SentenceEncoder):
         return encoder
-    if encoder is None or isinstance(encoder, str):
+    if encoder is None or isinstance(encoder, (str, os.PathLike)):
         return SentenceEncoder(encoder)
     if isinstance(encoder, dict):
+        unknown = sorted(set(encoder) - set(ENCODER_KEYS))
+        if unknown:
+            raise ValueError(f'encoder dict keys must be among {ENCODER_KEYS}, got '
+                             f'{unknown}; e.g. encoder=dict(model="/path/to/'
+                             'all-MiniLM-L6-v2", device="cpu").')
         return SentenceEncoder(**encoder)
     raise TypeError('encoder must be None, a model name or path, a dict of '
                     f'SentenceEncoder arguments or a SentenceEncoder, got '

@@ -23,6 +23,8 @@ import torch
 
 from .descriptions import check_descriptions
 from .encoder import build_encoder
+from .graph_checks import (check_level_classes, check_node_levels,
+                           check_num_neighbours, check_similarity)
 from .graph_cache import (default_cache_dir, embedding_cache_key,
                           graph_cache_key, load_cached, save_cached)
 
@@ -147,9 +149,8 @@ def clamp_num_neighbours(levels: Sequence[int], mode: str,
         mode (str): ``'both'``, ``'F-F'`` or ``'C-F'``.
         num_neighbours (int): The requested K (>= 0).
     """
-    if num_neighbours < 0:
-        raise ValueError(f'num_neighbours must be >= 0, got {num_neighbours}.')
-    levels = np.asarray(levels)
+    num_neighbours = check_num_neighbours(num_neighbours)
+    levels = check_node_levels(levels)
     n_fine = int((levels == levels[0]).sum())
     available = int(candidate_mask(levels, n_fine, mode).sum(axis=1).min())
     if num_neighbours > available:
@@ -175,12 +176,13 @@ def top_k_neighbours(similarity: np.ndarray, levels: Sequence[int],
     Returns:
         torch.Tensor: ``(n_fine, K)`` int64 node ids, most similar first.
     """
-    levels = np.asarray(levels)
+    levels = check_node_levels(levels)
     n_fine = int((levels == levels[0]).sum())
     sim = np.asarray(similarity, dtype=np.float64)
     if sim.shape != (len(levels), len(levels)):
         raise ValueError(f'similarity must be ({len(levels)}, {len(levels)}) '
                          f'for {len(levels)} nodes, got {sim.shape}.')
+    check_similarity(sim, n_fine)
     mask = candidate_mask(levels, n_fine, mode)
     k = clamp_num_neighbours(levels, mode, num_neighbours)
     scores = np.where(mask, sim[:n_fine], -np.inf)
@@ -263,8 +265,7 @@ def build_semantic_graph(level_classes: Sequence[Sequence[str]],
         SemanticGraph: The graph; a cache hit does not load the encoder.
     """
     mode = normalize_mode(mode)
-    if len(level_classes) == 0 or len(level_classes[-1]) == 0:
-        raise ValueError('level_classes must hold at least one non-empty level.')
+    level_classes = check_level_classes(level_classes)
     texts = node_texts(level_classes, descriptions, source, description_file)
     names, levels = node_names(level_classes), node_levels(level_classes)
     k = clamp_num_neighbours(levels, mode, num_neighbours)

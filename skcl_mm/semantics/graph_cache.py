@@ -14,7 +14,7 @@ import os
 import os.path as osp
 import tempfile
 import warnings
-from typing import Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence, Union
 
 import numpy as np
 
@@ -29,6 +29,39 @@ def default_cache_dir() -> str:
     """``$SKCL_MM_CACHE`` if set, else ``~/.cache/skcl_mm``."""
     return os.environ.get(CACHE_ENV) or osp.join(
         osp.expanduser('~'), '.cache', 'skcl_mm')
+
+
+def check_cache_dir(cache_dir: Union[None, bool, str, os.PathLike]):
+    """Validate a ``cache_dir`` setting; returns it (a path as a str).
+
+    ``None`` (the default directory, checked too), ``False`` (no cache) or a
+    directory path that is, or can be created, writable.
+
+    Raises:
+        TypeError: ``True`` or another non-path value.
+        ValueError: The path is a file, or cannot be written.
+    """
+    if cache_dir is False:
+        return False
+    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
+        raise TypeError(
+            f'cache_dir must be None (the default: ${CACHE_ENV} or '
+            '~/.cache/skcl_mm), a directory path or False (no cache), got '
+            f'{cache_dir!r} ({type(cache_dir).__name__}).')
+    path = default_cache_dir() if cache_dir is None else os.fspath(cache_dir)
+    setting = (f'the default cache directory (${CACHE_ENV} or ~/.cache/skcl_mm)'
+               if cache_dir is None else 'cache_dir')
+    if osp.exists(path) and not osp.isdir(path):
+        raise ValueError(f'{setting} {path!r} is a file, not a directory; give '
+                         'a directory path, or cache_dir=False for no cache.')
+    existing = path
+    while existing and not osp.exists(existing):
+        existing = osp.dirname(existing.rstrip(os.sep)) or '.'
+    if not osp.isdir(existing) or not os.access(existing, os.W_OK):
+        raise ValueError(f'{setting} {path!r} is not writable ({existing!r} '
+                         'refuses writes); give a writable directory, or '
+                         'cache_dir=False for no cache.')
+    return None if cache_dir is None else path
 
 
 def _digest(content: dict) -> str:

@@ -5,12 +5,23 @@ server given by ``base_url``). The client's own retries are off: a 429, a 5xx,
 a timeout, a dropped connection or a malformed body is retried here with
 exponential backoff and jitter; 401/403/404 are fatal for the whole run; an
 answer that breaks the rules (:func:`validate_answer`) is asked again.
+
+A response that says how long to wait (``Retry-After`` in seconds or as an
+HTTP date, or ``retry-after-ms``) is waited for instead of the backoff, up to
+``RetryPolicy.max_retry_wait`` (longer requests wait the cap, and a class that
+then fails says so). The openai client parses these headers too, but only
+with its own fixed backoff (0.5-8 s, not configurable), it gives up at once
+when a server asks for more than 2 minutes, and it does not retry a malformed
+body or a rejected answer: so this module keeps its own loop.
 """
+import email.utils
+import math
 import os
 import random
 import time
 from dataclasses import dataclass
-from typing import Optional
+from datetime import datetime, timezone
+from typing import Callable, Mapping, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from .description_prompt import ClassPrompt, validate_answer
@@ -42,19 +53,100 @@ class RetryPolicy:
             (an answer that breaks the rules is asked again).
         backoff_base (float): Seconds; the n-th retry waits between half and
             all of ``min(backoff_max, backoff_base * 2**n)``.
-        backoff_max (float): Longest wait in seconds.
+        backoff_max (float): Longest backoff in seconds.
         timeout (float): Seconds per request.
+        max_retry_wait (float): Longest wait a server's ``Retry-After`` gets,
+            in seconds.
+
+    Raises:
+        ValueError: A value out of range (the message names the option).
     """
     max_retries: int = 6
     answer_attempts: int = 3
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     timeout: float = 120.0
+    max_retry_wait: float = 120.0
+
+    def __post_init__(self):
+        limits = [('max_retries', '--max-retries', 0, int),
+                  ('answer_attempts', '--answer-attempts', 1, int),
+                  ('backoff_base', '--backoff-base', 0, float),
+                  ('backoff_max', None, 0, float),
+                  ('max_retry_wait', '--max-retry-wait', 0, float)]
+        for name, flag, low, kind in limits:
+            value = getattr(self, name)
+            what = f'{name} ({flag})' if flag else name
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or (kind is int and not isinstance(value, int))
+                    or not math.isfinite(value) or value < low):
+                raise ValueError(f'{what} must be a finite {kind.__name__} '
+                                 f'>= {low}, got {value!r}.')
+        if (isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float))
+                or not math.isfinite(self.timeout) or self.timeout <= 0):
+            raise ValueError(f'timeout (--timeout) must be a number of seconds '
+                             f'> 0 per request, got {self.timeout!r}.')
 
     def delay(self, retry: int, rng=random) -> float:
         """Exponential backoff with jitter for the ``retry``-th retry (0-based)."""
         ceiling = min(self.backoff_max, self.backoff_base * 2 ** retry)
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+def retry_after(headers: Mapping[str, str],
+                now: Optional[datetime] = None) -> Optional[float]:
+    """Seconds a response asks to wait, or None when it does not say.
+
+    Reads ``retry-after-ms`` (milliseconds), then ``Retry-After``: seconds
+    (a number) or an HTTP date (a date in the past means 0). Malformed,
+    negative or NaN values count as not said (the backoff applies).
+
+    Args:
+        headers (Mapping[str, str]): The response headers (case-insensitive
+            like ``httpx.Headers``, or lower-case keys).
+        now (datetime, optional): The current time, for the date form.
+    """
+    for key, scale in (('retry-after-ms', 1000.0), ('retry-after', 1.0)):
+        value = headers.get(key)
+        if value is None:
+            continue
+        try:
+            seconds = float(value) / scale
+        except ValueError:
+            if key == 'retry-after-ms':
+                continue
+            try:
+                date = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                return None
+            if date.tzinfo is None:
+                date = date.replace(tzinfo=timezone.utc)
+            now = now or datetime.now(timezone.utc)
+            return max(0.0, (date - now).total_seconds())
+        if not math.isnan(seconds) and seconds >= 0:
+            return seconds
+    return None
+
+
+def wait_before_retry(policy: RetryPolicy, retry: int,
+                      headers: Optional[Mapping[str, str]] = None
+                      ) -> Tuple[float, str]:
+    """The wait before the ``retry``-th retry (0-based) and a note.
+
+    The server's ``Retry-After`` (see :func:`retry_after`) when it sent one,
+    capped at ``policy.max_retry_wait``; else the policy's backoff. The note
+    is '' unless the cap cut the server's wait short.
+    """
+    asked = retry_after(headers) if headers is not None else None
+    if asked is None:
+        return policy.delay(retry), ''
+    if asked <= policy.max_retry_wait:
+        return asked, ''
+    return policy.max_retry_wait, (
+        f'the server asked to wait {asked:.0f} s (Retry-After), more than '
+        f'--max-retry-wait {policy.max_retry_wait:g} s, so a retry waits '
+        f'{policy.max_retry_wait:g} s: raise --max-retry-wait or run again '
+        'later')
 
 
 def resolve_api_key(base_url: Optional[str]) -> str:
@@ -107,43 +199,69 @@ def _complete(client, prompt: ClassPrompt, model: str,
     return getattr(message, 'content', None)
 
 
+def _scrub(text: str, client) -> str:
+    """``text`` with the client's key replaced (a server may echo it)."""
+    key = str(getattr(client, 'api_key', '') or '')
+    return text.replace(key, '***') if len(key) >= 4 else text
+
+
+def _failed_request(err: Exception, client) -> Tuple[str, Optional[Mapping]]:
+    """What a failed request says (key scrubbed) and its headers, for a
+    retry; raises when it must not be retried.
+
+    Raises:
+        FatalLLMError: 401/403/404.
+        ClassFailed: Another status that a retry would not change.
+    """
+    import openai
+    if isinstance(err, openai.APIStatusError):
+        detail = _scrub(str(err)[:300], client)
+        if err.status_code in _FATAL_STATUS:
+            raise FatalLLMError(f'HTTP {err.status_code}: {detail} (check '
+                                'OPENAI_API_KEY, --model and --base-url)') from err
+        if not _is_transient(err):
+            raise ClassFailed(f'HTTP {err.status_code}: {detail}') from err
+        return f'HTTP {err.status_code}', err.response.headers
+    if not _is_transient(err):
+        raise err
+    return f'{type(err).__name__}: {_scrub(str(err)[:300], client)}', None
+
+
 def ask_class(client, prompt: ClassPrompt, model: str,
               temperature: Optional[float], policy: RetryPolicy,
-              sleep=time.sleep) -> str:
+              sleep=time.sleep,
+              check: Optional[Callable[[str], Optional[str]]] = None) -> str:
     """An acceptable description of one class, retrying as the policy says.
+
+    Args:
+        check (callable, optional): ``text -> problem or None``, a rule beyond
+            :func:`validate_answer` (e.g. no other class has this text); an
+            answer it rejects is asked again like any rejected answer.
 
     Raises:
         FatalLLMError: 401/403/404 (bad key, unknown model or endpoint).
         ClassFailed: Retries or answer attempts used up; says why.
     """
-    import openai
     retries, rejected = 0, []
     while True:
         try:
             text = _complete(client, prompt, model, temperature, policy.timeout)
-        except openai.APIStatusError as err:
-            if err.status_code in _FATAL_STATUS:
-                raise FatalLLMError(
-                    f'HTTP {err.status_code}: {str(err)[:300]} (check '
-                    'OPENAI_API_KEY, --model and --base-url)') from err
-            if not _is_transient(err):
-                raise ClassFailed(f'HTTP {err.status_code}: {str(err)[:300]}') from err
-            last = f'HTTP {err.status_code}'
-        except Exception as err:  # noqa: BLE001 (sorted by _is_transient)
-            if not _is_transient(err):
-                raise
-            last = f'{type(err).__name__}: {str(err)[:300]}'
+        except Exception as err:  # noqa: BLE001 (sorted by _failed_request)
+            last, headers = _failed_request(err, client)
         else:
             problem = validate_answer(text, prompt.name)
+            if problem is None and check is not None:
+                problem = check(text.strip())
             if problem is None:
                 return text.strip()
-            rejected.append(problem)
+            rejected.append(_scrub(problem, client))
             if len(rejected) >= policy.answer_attempts:
                 raise ClassFailed(f'{len(rejected)} answers rejected: '
                                   + '; '.join(rejected))
             continue
+        wait, note = wait_before_retry(policy, retries, headers)
         if retries >= policy.max_retries:
             raise ClassFailed(f'gave up after {retries + 1} requests; last '
-                              f'error {last}')
-        sleep(policy.delay(retries))
+                              f'error {last}' + (f'; {note}' if note else ''))
+        sleep(wait)
         retries += 1

@@ -11,6 +11,10 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 
 from skcl_mm.compat import cuda_available, fix_dataloader_workers, setup_distributed
+from skcl_mm.utils.schedule_scaling import NOTE_KEY, fit_schedule
+from skcl_mm.utils.stop_with_launcher import watch_launcher
+from skcl_mm.utils.train_length import (check_validation, drop_unset_lengths, run_length,
+                                        validation_note)
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -36,15 +40,25 @@ def add_runner_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def prepare_config(args, loaders=LOADERS) -> Config:
     """Load ``args.config`` and apply the command line, as mmpretrain's tools do.
 
+    A training run (``'train_dataloader'`` in ``loaders``) gets its schedule
+    scaled to ``train_cfg``'s length (:mod:`skcl_mm.utils.schedule_scaling`) and
+    stops on a length or validation setting mmengine would fail on. Distributed
+    ranks watch their launcher (:mod:`skcl_mm.utils.stop_with_launcher`).
+
     Work dir: ``--work-dir`` > the config's ``work_dir`` > ``work_dirs/<config name>``.
     Dataloaders get ``pin_memory`` (off with ``--no-pin-memory`` or without CUDA),
     ``persistent_workers`` only where ``num_workers > 0``, and a gloo process
     group replaces nccl on a machine without CUDA.
     """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    if args.launcher != 'none':
+        watch_launcher()  # a rank whose torchrun / srun / mpirun died stops
     cfg = Config.fromfile(args.config)
+    file_train_cfg = dict(cfg.get('train_cfg') or {})
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    if 'train_dataloader' in loaders:
+        prepare_training_length(cfg, file_train_cfg, getattr(args, 'no_validate', False))
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -65,6 +79,28 @@ def prepare_config(args, loaders=LOADERS) -> Config:
     fix_dataloader_workers(cfg)
     setup_distributed(cfg, args.launcher)
     return cfg
+
+
+def prepare_training_length(cfg, file_train_cfg=None, no_validate=False):
+    """Check ``train_cfg`` and fit ``param_scheduler`` to its length, before any work.
+
+    Args:
+        cfg (Config): The config after ``--cfg-options`` (changed in place).
+        file_train_cfg (dict, optional): ``train_cfg`` as the file set it, to
+            name its length in the fix of an undeclared schedule.
+        no_validate (bool): ``--no-validate`` (skips the validation checks).
+
+    Returns:
+        str: The scaling's log line ('' when nothing was scaled).
+    """
+    where = cfg.filename or 'the config'
+    found = run_length(drop_unset_lengths(cfg.get('train_cfg')), where)
+    if found is None:
+        return ''
+    unit, length = found
+    if not no_validate and cfg.get('val_cfg') is not None and cfg.get('val_dataloader'):
+        check_validation(cfg.train_cfg, unit, length, where)
+    return fit_schedule(cfg, unit, length, (file_train_cfg or {}).get(unit))
 
 
 def check_resume(cfg, resume: str) -> str:
@@ -131,6 +167,12 @@ def same_val_and_test(cfg) -> bool:
 def protocol_notes(cfg) -> list:
     """Lines for the start of a training log that a reader of results needs."""
     notes = [f'Effective batch size: {world_batch_size(cfg)}']
+    if cfg.get(NOTE_KEY):
+        notes.append(cfg[NOTE_KEY] + (
+            ' (--resume: mmengine then restores the schedule saved in the '
+            'checkpoint)' if cfg.get('resume') else ''))
+    if validation_note(cfg):
+        notes.append(validation_note(cfg))
     if cfg.get('val_cfg') is not None and same_val_and_test(cfg):
         notes.append(
             'Validation and test use the same data (the LT literature has no '

@@ -3,6 +3,7 @@ import random
 import numpy as np
 import pytest
 import torch
+from mmpretrain.datasets import BaseDataset
 from PIL import Image
 
 from skcl_mm.datasets import LongTailHierarchyDataset, long_tail_counts
@@ -178,3 +179,39 @@ def test_pipeline_on_the_wrapper_replaces_the_inner_one(cifar10_root):
         pipeline=PACK)
     assert ds[0]['inputs'].shape == (3, 32, 32)  # the wrapper's pipeline ran
     assert ds[0]['data_samples'].gt_level_labels.tolist() == [int(ds[0]['data_samples'].gt_label)]
+
+
+class _Named(BaseDataset):
+    """``per_class`` samples per class, named ``img_<class>_<i>.png``."""
+    METAINFO = dict(classes=('a', 'b', 'c'))
+
+    def __init__(self, per_class, **kwargs):
+        self.per_class = per_class
+        super().__init__(ann_file='', **kwargs)
+
+    def load_data_list(self):
+        return [dict(img_path=f'img_{label}_{i:02d}.png', gt_label=label)
+                for label in range(3) for i in range(self.per_class)]
+
+
+@pytest.mark.parametrize('seed,tail', [
+    (0, ['img_1_04', 'img_1_05', 'img_1_09', 'img_1_10', 'img_2_04', 'img_2_05']),
+    (1, ['img_1_00', 'img_1_01', 'img_1_03', 'img_1_06', 'img_2_03', 'img_2_11'])])
+def test_selected_images_are_pinned(seed, tail):
+    """The subset is a function of the config: numpy's default_rng(seed) with one
+    permutation per class in class order. A change of numpy's generator (or of
+    the selection) changes these names and fails here."""
+    ds = LongTailHierarchyDataset(_Named(12), imbalance_factor=6, seed=seed)
+    names = [ds.get_data_info(i)['img_path'][:-4] for i in range(len(ds))]
+    assert ds.metainfo['class_counts'] == [12, 4, 2]  # int(12 / 6 ** (c / 2))
+    assert names == [f'img_0_{i:02d}' for i in range(12)] + tail
+
+
+def test_metainfo_holds_the_fingerprint_of_the_selection():
+    ds = LongTailHierarchyDataset(_Named(12), imbalance_factor=6, seed=0)
+    fingerprint = ds.metainfo['subset_fingerprint']
+    assert type(fingerprint) is dict
+    assert (fingerprint['num_images'], fingerprint['seed'], fingerprint['imbalance_factor'],
+            fingerprint['dataset']) == (18, 0, 6.0, '_Named')
+    as_given = LongTailHierarchyDataset(_Named(12)).metainfo['subset_fingerprint']
+    assert as_given['num_images'] == 36 and as_given['imbalance_factor'] is None

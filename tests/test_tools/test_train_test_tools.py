@@ -2,7 +2,6 @@
 import glob
 import json
 import os.path as osp
-import shutil
 
 import pytest
 import torch
@@ -18,14 +17,9 @@ def env(cifar10_root):
 
 
 @pytest.fixture(scope='module')
-def trained(tmp_path_factory, env):
+def trained(linear_cifar10_trained):
     """Two iterations of a stock LinearClsHead on the long-tailed wrapper."""
-    work_dir = str(tmp_path_factory.mktemp('train'))
-    proc = run_tool(['tools/train.py', CONFIG, '--work-dir', work_dir], env)
-    # The resume test later trains on in this work dir and the checkpoint hook
-    # keeps one periodic checkpoint: keep a copy for the tests that read it.
-    shutil.copy(osp.join(work_dir, 'iter_2.pth'), osp.join(work_dir, 'trained.pth'))
-    return work_dir, proc.stdout + proc.stderr
+    return linear_cifar10_trained
 
 
 def test_train_two_iterations(trained):

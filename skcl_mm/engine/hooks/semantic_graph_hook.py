@@ -10,8 +10,12 @@ from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
 from skcl_mm.semantics.descriptions import SHIPPED_SETS
+from skcl_mm.semantics.encoder import build_encoder
 from skcl_mm.semantics.graph import (TEXT_SOURCES, build_semantic_graph,
                                      normalize_mode)
+from skcl_mm.semantics.graph_cache import check_cache_dir
+from skcl_mm.utils.checks import check_bool, check_int
+from .semantic_graph_checks import check_descriptions_arg, check_levels_match
 
 NO_GRAPH_MODES = (None, 'bcl')  # head modes that read no neighbour table
 
@@ -55,21 +59,26 @@ class SemanticGraphHook(Hook):
                  save_figures: bool = True):
         if source not in TEXT_SOURCES:
             raise ValueError(f'source must be one of {TEXT_SOURCES}, got {source!r}.')
+        check_descriptions_arg(descriptions)
         if source == 'descriptions' and not descriptions:
             raise ValueError(
                 "SemanticGraphHook(source='descriptions') needs descriptions= a "
                 f"shipped set {list(SHIPPED_SETS)}, a description file or a "
                 "dict; got none. Use source='names' to embed the class names.")
-        if num_neighbours is not None and num_neighbours < 0:
-            raise ValueError(f'num_neighbours must be >= 0, got {num_neighbours}.')
+        if num_neighbours is not None:
+            num_neighbours = check_int(
+                'SemanticGraphHook num_neighbours', num_neighbours, minimum=0,
+                fix="Leave it unset: K comes from the head's SKCLLoss.")
         self.descriptions = descriptions
         self.source = source
         self.mode = None if mode is None else normalize_mode(mode)
         self.num_neighbours = num_neighbours
-        self.encoder = encoder
-        self.cache_dir = cache_dir
-        self.num_logged_classes = num_logged_classes
-        self.save_figures = save_figures
+        self.encoder = build_encoder(encoder)  # checks the name / path now
+        self.cache_dir = check_cache_dir(cache_dir)
+        self.num_logged_classes = check_int(
+            'SemanticGraphHook num_logged_classes', num_logged_classes, minimum=0)
+        self.save_figures = check_bool('SemanticGraphHook save_figures',
+                                       save_figures)
 
     def before_train(self, runner) -> None:
         head = self._head(runner)
@@ -113,6 +122,10 @@ class SemanticGraphHook(Hook):
         if head_k is not None and int(k) != int(head_k):
             raise ValueError(f'SemanticGraphHook num_neighbours={k} but the head '
                              f'expects K={head_k}; state K once, on the head.')
+        if self.mode is not None and head_mode not in (None, 'bcl', self.mode):
+            raise ValueError(f'SemanticGraphHook mode={self.mode!r} but the head\'s '
+                             f'SKCLLoss mode is {head_mode!r}; state the mode '
+                             'once, on the head (contrastive_loss.mode).')
         if mode is not None and mode != 'bcl':
             mode = normalize_mode(mode)
         return mode, int(k)
@@ -124,12 +137,10 @@ class SemanticGraphHook(Hook):
             raise ValueError('SemanticGraphHook: the training dataset has neither '
                              '`level_classes` nor `classes` in its metainfo.')
         level_classes = [list(names) for names in level_classes]
-        sizes = [len(names) for names in level_classes]
         expected = getattr(head, 'level_num_classes', None)
-        if expected is not None and list(expected) != sizes:
-            raise ValueError(f'The head has level_num_classes={list(expected)} but '
-                             f'the training dataset has {sizes} classes per level '
-                             '(coarsest first); make them agree.')
+        if expected is not None:
+            check_levels_match(list(expected), [len(n) for n in level_classes],
+                               'level_classes' in metainfo)
         return level_classes
 
     def _build_and_share(self, level_classes, mode, k):

@@ -39,9 +39,10 @@ class TrainCountsHook(Hook):
       ``LongTailAccuracy`` does) and, with ``set_out_dir``, the run's log dir
       for its per-class files;
     * in a training run, rank 0 writes all of it to
-      ``work_dir/train_counts.json``: ``tools/test.py`` can then read the
-      counts from there (``test_evaluator.train_counts=...``) without the
-      training data.
+      ``work_dir/train_counts.json`` (with the dataset's
+      ``subset_fingerprint`` where its metainfo has one): ``tools/test.py``
+      can then read the counts from there (``test_evaluator.train_counts=...``)
+      without the training data.
 
     Without a training dataset the metrics keep their own ``train_counts``;
     the log says so.
@@ -104,7 +105,8 @@ class TrainCountsHook(Hook):
         classes = dataset.metainfo.get('classes')
         return dict(class_counts=class_counts, level_counts=level_counts,
                     thresholds=thresholds,
-                    classes=None if classes is None else list(classes))
+                    classes=None if classes is None else list(classes),
+                    subset_fingerprint=dataset.metainfo.get('subset_fingerprint'))
 
     def _train_dataset(self, runner):
         """The training dataset and, when None, the reason."""
@@ -168,7 +170,8 @@ class TrainCountsHook(Hook):
         write_train_counts_file(path, self._counts['classes'],
                                 self._counts['class_counts'],
                                 self._counts['level_counts'],
-                                self._counts['thresholds'])
+                                self._counts['thresholds'],
+                                self._counts['subset_fingerprint'])
         hooks = list(runner.cfg.get('custom_hooks') or [])
         index = next((i for i, hook in enumerate(hooks)
                       if hook.get('type') in (type(self).__name__, type(self))), 'N')

@@ -9,6 +9,7 @@ from mmengine.logging import print_log
 from mmpretrain.registry import METRICS
 
 from skcl_mm.datasets.long_tail_hierarchy import split_many_medium_few
+from .long_tail_args import check_metric_args, check_thresholds
 from .long_tail_stats import (best_classes, group_means, infer_fine_to_level,
                               level_accuracies, per_class_accuracy, topk_accuracy)
 from .per_class_report import (plot_per_class, resolve_output_path,
@@ -18,17 +19,6 @@ from .train_counts import (CountsSource, check_class_order, check_counts,
                            read_train_counts_file)
 
 GROUPS = ('many', 'medium', 'few')
-
-
-DEFAULT_MANY_THR, DEFAULT_FEW_THR = 100, 20
-
-
-def _check_thresholds(many_thr: int, few_thr: int) -> None:
-    if few_thr > many_thr:
-        raise ValueError(
-            f'Thresholds inverted: few_thr={few_thr} > many_thr={many_thr}. '
-            'Expected few_thr <= many_thr ("few" is < few_thr training '
-            'images, "many" is > many_thr), e.g. few_thr=20, many_thr=100.')
 
 
 @METRICS.register_module()
@@ -90,25 +80,16 @@ class LongTailAccuracy(BaseMetric):
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
+        args = check_metric_args(topk, many_thr, few_thr, per_class_file, plot,
+                                 out_dir, collect_device)
         super().__init__(collect_device=collect_device, prefix=prefix,
                          collect_dir=collect_dir)
-        self.topk = (topk, ) if isinstance(topk, int) else tuple(topk)
-        if not self.topk or any(int(k) != k or k < 1 for k in self.topk):
-            raise ValueError(f'topk must hold positive ints, got {topk}.')
-        self._own_thresholds = (many_thr, few_thr)
-        many_thr = DEFAULT_MANY_THR if many_thr is None else many_thr
-        few_thr = DEFAULT_FEW_THR if few_thr is None else few_thr
-        _check_thresholds(many_thr, few_thr)
-        if per_class_file is not None and not per_class_file.endswith(('.json', '.csv')):
-            raise ValueError(f'per_class_file must end with .json or .csv, got '
-                             f'{per_class_file!r}.')
-        if isinstance(plot, str) and not plot.endswith('.png'):
-            raise ValueError(f'plot must be a bool or a .png file name, got {plot!r}.')
-        self.many_thr, self.few_thr = many_thr, few_thr
-        self.per_class_file = per_class_file
-        self.plot_file = plot if isinstance(plot, str) else (
-            'per_class_accuracy.png' if plot else None)
-        self.out_dir = out_dir
+        self.topk = args['topk']
+        self._own_thresholds = args['own_thresholds']
+        self.many_thr, self.few_thr = args['thresholds']
+        self.per_class_file = args['per_class_file']
+        self.plot_file = args['plot_file']
+        self.out_dir = args['out_dir']
         self._counts_source = None if train_counts is None else (
             f'train_counts={os.fspath(train_counts)!r}'
             if isinstance(train_counts, (str, os.PathLike))
@@ -175,7 +156,7 @@ class LongTailAccuracy(BaseMetric):
         given = self._own_thresholds
         merged = tuple(int(theirs) if own is None else own
                        for own, theirs in zip(given, thresholds))
-        _check_thresholds(*merged)
+        check_thresholds(*merged)
         differing = [f'{name}={own} (dataset: {theirs})'
                      for name, own, theirs in zip(('many_thr', 'few_thr'), given,
                                                   thresholds)

@@ -45,7 +45,9 @@ def read_train_counts_file(path: Union[str, os.PathLike]) -> dict:
 
     Returns:
         dict: ``class_counts`` (list[int]); ``classes`` (list[str] | None);
-        ``thresholds`` (``(many_thr, few_thr)`` | None).
+        ``thresholds`` (``(many_thr, few_thr)`` | None); ``subset_fingerprint``
+        (dict | None: which training images, see
+        :mod:`skcl_mm.datasets.subset_fingerprint`).
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -57,7 +59,7 @@ def read_train_counts_file(path: Union[str, os.PathLike]) -> dict:
         data = json.load(f)
     if not isinstance(data, dict):
         return dict(class_counts=check_counts(data, path), classes=None,
-                    thresholds=None)
+                    thresholds=None, subset_fingerprint=None)
     holder = data if 'class_counts' in data else data.get('metainfo', data)
     if not isinstance(holder, dict) or 'class_counts' not in holder:
         raise ValueError(
@@ -68,15 +70,22 @@ def read_train_counts_file(path: Union[str, os.PathLike]) -> dict:
     if holder.get('many_thr') is not None and holder.get('few_thr') is not None:
         thresholds = (int(holder['many_thr']), int(holder['few_thr']))
     classes = holder.get('classes')
+    fingerprint = holder.get('subset_fingerprint')
+    if fingerprint is not None and not isinstance(fingerprint, dict):
+        raise ValueError(
+            f'train_counts file {path!r}: "subset_fingerprint" must be a JSON '
+            f'object (as TrainCountsHook writes it), got '
+            f'{type(fingerprint).__name__}; remove the key or rewrite the file.')
     return dict(class_counts=check_counts(holder['class_counts'], path),
                 classes=None if classes is None else [str(c) for c in classes],
-                thresholds=thresholds)
+                thresholds=thresholds, subset_fingerprint=fingerprint)
 
 
 def write_train_counts_file(path: str, classes: Optional[Sequence[str]],
                             class_counts: Sequence[int],
                             level_counts: Sequence[Sequence[int]],
-                            thresholds: Optional[Tuple[int, int]]) -> None:
+                            thresholds: Optional[Tuple[int, int]],
+                            subset_fingerprint: Optional[dict] = None) -> None:
     """Write the file :func:`read_train_counts_file` reads (atomically).
 
     Args:
@@ -85,12 +94,16 @@ def write_train_counts_file(path: str, classes: Optional[Sequence[str]],
         class_counts (Sequence[int]): (C,) training images per finest class.
         level_counts (Sequence[Sequence[int]]): Per level, coarsest first.
         thresholds (tuple[int, int], optional): ``(many_thr, few_thr)``.
+        subset_fingerprint (dict, optional): The training subset's
+            fingerprint (a plain dict); the key is written only when given.
     """
     many_thr, few_thr = thresholds if thresholds is not None else (None, None)
     record = dict(classes=None if classes is None else [str(c) for c in classes],
                   class_counts=[int(c) for c in class_counts],
                   level_counts=[[int(c) for c in level] for level in level_counts],
                   many_thr=many_thr, few_thr=few_thr)
+    if subset_fingerprint is not None:
+        record['subset_fingerprint'] = dict(subset_fingerprint)
     tmp = f'{path}.tmp'
     with open(tmp, 'w') as f:
         json.dump(record, f, indent=1)

@@ -17,6 +17,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
+from skcl_mm.utils.checks import check_bool, check_int, is_int
 
 STAGE_CHANNELS = (16, 32, 64)
 STAGE_STRIDES = (1, 2, 2)
@@ -34,11 +35,26 @@ def blocks_per_stage(depth: int) -> int:
     Raises:
         ValueError: If ``depth`` is not of the form 6n + 2.
     """
-    if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6 != 0:
+    if not is_int(depth) or depth < 8 or (depth - 2) % 6 != 0:
         raise ValueError(
             f'CifarResNet depth must be 6n+2 with n >= 1 (e.g. 20, 32, 44, 56, '
             f'110), got {depth!r}; pick one of those (ResNet-32 is depth=32).')
     return (depth - 2) // 6
+
+
+def check_images(x: torch.Tensor, in_channels: int) -> None:
+    """Input must be a (B, in_channels, H, W) batch (shape only, no sync)."""
+    if x.dim() != 4:
+        raise ValueError(
+            f'CifarResNet expects a (B, C, H, W) batch, got shape '
+            f'{tuple(x.shape)}. A MultiView pipeline needs data_preprocessor='
+            "dict(type='MultiViewClsDataPreprocessor', ...), which puts the "
+            'views on the batch axis.')
+    if x.shape[1] != in_channels:
+        raise ValueError(
+            f'CifarResNet in_channels={in_channels} but the images have '
+            f'{x.shape[1]} channels (shape {tuple(x.shape)}); set '
+            f'in_channels={x.shape[1]} or load the images with that many.')
 
 
 def option_a_shortcut(x: torch.Tensor, out_channels: int,
@@ -126,13 +142,14 @@ class CifarResNet(BaseBackbone):
         super().__init__(init_cfg)
         self.depth = depth
         self.num_blocks = blocks_per_stage(depth)
+        self.in_channels = check_int(
+            'CifarResNet in_channels', in_channels, minimum=1,
+            fix='Channels of the input images: 3 for RGB, 1 for grayscale.')
         self.out_indices = self._check_out_indices(out_indices)
-        if not -1 <= frozen_stages <= len(STAGE_CHANNELS):
-            raise ValueError(
-                f'frozen_stages must be in [-1, {len(STAGE_CHANNELS)}], got '
-                f'{frozen_stages}; -1 trains every layer.')
-        self.frozen_stages = frozen_stages
-        self.norm_eval = norm_eval
+        self.frozen_stages = check_int(
+            'CifarResNet frozen_stages', frozen_stages, minimum=-1,
+            maximum=len(STAGE_CHANNELS), fix='-1 trains every layer.')
+        self.norm_eval = check_bool('CifarResNet norm_eval', norm_eval)
 
         self.conv1 = nn.Conv2d(in_channels, STAGE_CHANNELS[0], 3, 1, 1,
                                bias=False)
@@ -151,10 +168,15 @@ class CifarResNet(BaseBackbone):
     @staticmethod
     def _check_out_indices(out_indices: Sequence[int]) -> Tuple[int, ...]:
         """Normalise stage indices to 0..2, rejecting anything else."""
-        if isinstance(out_indices, int):
+        if is_int(out_indices):
             out_indices = (out_indices, )
         num_stages = len(STAGE_CHANNELS)
-        bad = [i for i in out_indices if not -num_stages <= i < num_stages]
+        if not isinstance(out_indices, (list, tuple)):
+            raise TypeError(f'out_indices must be a sequence of stage indices, '
+                            f'got {out_indices!r} ({type(out_indices).__name__})'
+                            '; use (2, ) for the final 64-channel map.')
+        bad = [i for i in out_indices
+               if not is_int(i) or not -num_stages <= i < num_stages]
         if bad or len(out_indices) == 0:
             raise ValueError(
                 f'out_indices must be a non-empty sequence of stage indices in '
@@ -192,6 +214,7 @@ class CifarResNet(BaseBackbone):
             tuple[Tensor]: One (B, C_s, H_s, W_s) map per ``out_indices``
             entry; for 32x32 input stage 2 gives (B, 64, 8, 8).
         """
+        check_images(x, self.in_channels)
         x = F.relu(self.bn1(self.conv1(x)))
         outs = []
         for i in range(len(STAGE_CHANNELS)):

@@ -6,6 +6,10 @@ import torch.nn.functional as F
 
 from mmpretrain.models.utils.data_preprocessor import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
+from skcl_mm.utils.checks import (check_bool, check_int, check_number,
+                                  check_number_list)
+
+NAME = 'MultiViewClsDataPreprocessor'
 
 
 def split_views(inputs) -> List[List[torch.Tensor]]:
@@ -64,6 +68,56 @@ def pad_to_same_size(batches: Sequence[torch.Tensor],
                   'constant', pad_value) for b in batches]
 
 
+def check_normalization(mean, std) -> None:
+    """``mean`` and ``std`` come together, one finite value per channel, std > 0."""
+    if mean is None and std is None:
+        return
+    if mean is None or std is None:
+        given, other = ('mean', 'std') if std is None else ('std', 'mean')
+        raise ValueError(f'{NAME} got {given} but no {other}: give both (one '
+                         'value per channel, e.g. mean=[125.3, 123.0, 113.9], '
+                         'std=[63.0, 62.1, 66.7] for CIFAR) or neither.')
+    mean = check_number_list(f'{NAME} mean', mean, min_length=1,
+                             fix='One value per image channel (0-255 scale).')
+    check_number_list(f'{NAME} std', std, minimum=0, open_minimum=True,
+                      length=len(mean), fix=f'One value > 0 per channel, as '
+                      f'many as mean ({len(mean)}); 0 divides by zero.')
+
+
+def check_stock_options(kwargs: dict) -> None:
+    """The ClsDataPreprocessor options that mmpretrain does not check."""
+    for name in ('to_rgb', 'to_onehot'):
+        if name in kwargs:
+            check_bool(f'{NAME} {name}', kwargs[name])
+    if 'pad_size_divisor' in kwargs:
+        check_int(f'{NAME} pad_size_divisor', kwargs['pad_size_divisor'],
+                  minimum=1, fix='1 pads nothing.')
+    if 'pad_value' in kwargs:
+        check_number(f'{NAME} pad_value', kwargs['pad_value'])
+    if kwargs.get('num_classes') is not None:
+        check_int(f'{NAME} num_classes', kwargs['num_classes'], minimum=1)
+
+
+def _channels(inputs) -> int:
+    """Channels of the first image of a single- or multi-view batch."""
+    first = inputs
+    while isinstance(first, (list, tuple)) and len(first):
+        first = first[0]
+    if not isinstance(first, torch.Tensor) or first.dim() < 3:
+        return -1
+    return first.shape[-3]
+
+
+def check_channels(inputs, num_values: int) -> None:
+    """A mean/std of more than one value needs that many image channels."""
+    channels = _channels(inputs)
+    if num_values > 1 and channels not in (-1, num_values):
+        raise ValueError(
+            f'{NAME} mean/std have {num_values} values but the images have '
+            f'{channels} channels; give one value per channel (or a single '
+            'value for all).')
+
+
 @MODELS.register_module()
 class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     """ClsDataPreprocessor that also takes the views of a ``MultiView`` pipeline.
@@ -100,9 +154,13 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
 
     def __init__(self, channels_last: bool = False, non_blocking: bool = True,
                  **kwargs):
+        check_normalization(kwargs.get('mean'), kwargs.get('std'))
+        check_stock_options(kwargs)
         super().__init__(**kwargs)
-        self.channels_last = channels_last
-        self._non_blocking = non_blocking
+        self.channels_last = check_bool('MultiViewClsDataPreprocessor '
+                                        'channels_last', channels_last)
+        self._non_blocking = check_bool('MultiViewClsDataPreprocessor '
+                                        'non_blocking', non_blocking)
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Normalise, pad and stack (see :meth:`_stack`), optionally channels_last.
@@ -115,6 +173,8 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
         Returns:
             dict: ``inputs`` (V*B, C, H, W) float tensor and ``data_samples``.
         """
+        if self._enable_normalize:
+            check_channels(data['inputs'], self.mean.shape[0])
         out = self._stack(data, training)
         if self.channels_last:
             out['inputs'] = out['inputs'].contiguous(memory_format=torch.channels_last)

@@ -195,15 +195,36 @@ def test_per_class_file_and_plot(tmp_path, file_name):
     assert png[:8] == b'\x89PNG\r\n\x1a\n' and len(png) > 1000
 
 
-def test_construction_errors():
-    with pytest.raises(ValueError, match=r'few_thr=100 > many_thr=20'):
-        LongTailAccuracy(many_thr=20, few_thr=100)
-    with pytest.raises(ValueError, match='.json or .csv'):
-        LongTailAccuracy(per_class_file='per_class.txt')
-    with pytest.raises(ValueError, match='.png'):
-        LongTailAccuracy(plot='plot.jpg')
-    with pytest.raises(ValueError, match='positive ints'):
-        LongTailAccuracy(topk=(0, ))
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(many_thr=20, few_thr=100), ValueError, r'few_thr=100 > many_thr=20'),
+    (dict(few_thr=150), ValueError, r'few_thr=150 > many_thr=100'),
+    (dict(per_class_file='per_class.txt'), ValueError, r'\.json or \.csv'),
+    (dict(per_class_file=3), TypeError,
+     r'per_class_file must be a file or directory path \(str\), got 3 \(int\)'),
+    (dict(plot='plot.jpg'), ValueError, r'\.png'),
+    (dict(plot=1), ValueError, r'plot must be a bool or a \.png file name, got 1 \(int\)'),
+    (dict(topk=(0, )), ValueError, r'topk\[0\] must be an int >= 1, got 0 .*Positive ints'),
+    (dict(topk=True), TypeError, r'topk\[0\] .* got True \(bool\)'),
+    (dict(topk=()), ValueError, r'topk must hold at least 1 value'),
+    (dict(topk='1'), TypeError, r"topk must be a list, got '1' \(str\)"),
+    (dict(many_thr='100'), TypeError,
+     r"many_thr must be an int >= 0, got '100' \(str\)\. A number of training"),
+    (dict(few_thr=20.5), TypeError, r'few_thr .* got 20\.5 \(float\)'),
+    (dict(few_thr=-1), ValueError, r'few_thr must be an int >= 0, got -1'),
+    (dict(out_dir=5), TypeError, r'out_dir must be a file or directory path'),
+    (dict(collect_device='cuda'), ValueError,
+     r"collect_device must be one of \('cpu', 'gpu'\), got 'cuda'"),
+])
+def test_construction_errors(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        LongTailAccuracy(**kwargs)
+
+
+def test_path_objects_are_accepted(tmp_path):
+    metric = LongTailAccuracy(topk=5, per_class_file=tmp_path / 'a.csv',
+                              plot=tmp_path / 'a.png', out_dir=tmp_path)
+    assert metric.topk == (5, ) and metric.per_class_file == str(tmp_path / 'a.csv')
+    assert metric.plot_file == str(tmp_path / 'a.png')
 
 
 def test_counts_length_checked_when_meta_arrives():

@@ -131,14 +131,34 @@ def test_frozen_stages_and_norm_eval():
     assert all(p.requires_grad for p in trainable.layer1.parameters())
 
 
-@pytest.mark.parametrize('depth', [18, 33, 34, 2, 0, '32'])
+@pytest.mark.parametrize('depth', [18, 33, 34, 2, 0, '32', True, 32.0])
 def test_invalid_depth_message(depth):
-    with pytest.raises(ValueError, match=r'6n\+2.*got'):
+    with pytest.raises(ValueError, match=r'6n\+2.*got ' + repr(depth)):
         CifarResNet(depth=depth)
 
 
-def test_invalid_out_indices_and_frozen_stages():
-    with pytest.raises(ValueError, match='out_indices'):
-        CifarResNet(out_indices=(3, ))
-    with pytest.raises(ValueError, match='frozen_stages'):
-        CifarResNet(frozen_stages=4)
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(out_indices=(3, )), ValueError, r'out_indices .* got \(3,\)'),
+    (dict(out_indices=(True, )), ValueError, r'out_indices .* got \(True,\)'),
+    (dict(out_indices='2'), TypeError, r"out_indices must be a sequence .* got '2'"),
+    (dict(frozen_stages=4), ValueError,
+     r'frozen_stages must be an int >= -1 and <= 3, got 4 \(int\)\. -1 trains'),
+    (dict(frozen_stages=True), TypeError, r'frozen_stages .* got True \(bool\)'),
+    (dict(in_channels=0), ValueError, r'in_channels must be an int >= 1, got 0'),
+    (dict(norm_eval='no'), TypeError, r"norm_eval must be True or False, got 'no'"),
+])
+def test_invalid_arguments(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        CifarResNet(**kwargs)
+
+
+def test_input_of_the_wrong_rank_or_channels_names_the_fix():
+    model = CifarResNet(depth=8)
+    with pytest.raises(ValueError, match=r'got shape \(3, 2, 3, 8, 8\)\. A MultiView '
+                                         r'pipeline needs .*MultiViewClsDataPreprocessor'):
+        model(torch.zeros(3, 2, 3, 8, 8))
+    with pytest.raises(ValueError, match=r'in_channels=3 but the images have 1 '
+                                         r'channels .* set in_channels=1'):
+        model(torch.zeros(2, 1, 8, 8))
+    assert CifarResNet(depth=8, in_channels=1)(torch.zeros(2, 1, 8, 8))[0].shape == (
+        2, 64, 2, 2)

@@ -241,3 +241,38 @@ def test_pinned_views_reach_cuda_without_a_host_sync():
                                             non_blocking=False).cuda()
     with host_sync_is_an_error(), pytest.raises(RuntimeError, match='synchroniz'):
         blocking(batch)
+
+
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(mean=MEAN), ValueError, r'got mean but no std: give both'),
+    (dict(std=STD), ValueError, r'got std but no mean: give both'),
+    (dict(mean=MEAN, std=STD[:2]), ValueError,
+     r'std must hold 3 values, got 2: .* as many as mean \(3\)'),
+    (dict(mean=MEAN, std=[51.5, 0, 51.2]), ValueError,
+     r'std\[1\] must be a finite number > 0, got 0 \(int\)\. .*divides by zero'),
+    (dict(mean=MEAN, std=[51.5, -50.8, 51.2]), ValueError, r'std\[1\] .* got -50\.8'),
+    (dict(mean=[125.3, float('nan'), 113.9], std=STD), ValueError,
+     r'mean\[1\] must be a finite number, got nan'),
+    (dict(mean='imagenet', std=STD), TypeError, r"mean must be a list, got 'imagenet'"),
+    (dict(mean=[], std=[]), ValueError, r'mean must hold at least 1 value'),
+    (dict(to_rgb='yes'), TypeError, r"to_rgb must be True or False, got 'yes'"),
+    (dict(pad_size_divisor=0), ValueError, r'pad_size_divisor must be an int >= 1'),
+    (dict(num_classes=True), TypeError, r'num_classes .* got True \(bool\)'),
+    (dict(channels_last=1), TypeError, r'channels_last must be True or False, got 1'),
+    (dict(non_blocking=None), TypeError, r'non_blocking must be True or False'),
+])
+def test_invalid_arguments_name_the_setting(kwargs, error, pattern):
+    with pytest.raises(error, match='MultiViewClsDataPreprocessor ' + pattern):
+        MultiViewClsDataPreprocessor(**kwargs)
+
+
+@pytest.mark.parametrize('collate', [pseudo_collate, default_collate])
+def test_mean_std_per_channel_must_match_the_images(collate):
+    gray = [dict(inputs=[torch.randint(0, 256, (1, 8, 8), dtype=torch.uint8)
+                         for _ in range(3)]) for _ in range(2)]
+    batch = collate(gray)
+    with pytest.raises(ValueError, match=r'mean/std have 3 values but the images '
+                                         r'have 1 channels'):
+        MultiViewClsDataPreprocessor(mean=MEAN, std=STD)(batch)
+    one_value = MultiViewClsDataPreprocessor(mean=[120.0], std=[60.0])(batch)
+    assert one_value['inputs'].shape == (6, 1, 8, 8)

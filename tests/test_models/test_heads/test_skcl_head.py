@@ -98,6 +98,7 @@ def test_training_without_graph_or_counts_names_the_hook():
         head.loss(feats(3), samples([0, 1, 2, 3]))
 
 
+@pytest.mark.filterwarnings('ignore:SKCLHead. the batch has one view')
 @pytest.mark.parametrize('views', [1, 3])
 def test_loss_keys_sum_and_view_routing(views):
     head = ready_head()
@@ -135,21 +136,101 @@ def test_baselines_from_the_same_head():
         'loss_ce_level0', 'loss_ce_level1'}
 
 
-def test_construction_errors():
-    with pytest.raises(ValueError, match='needs 2 values'):
-        SKCLHead(8, LEVELS, level_loss_weights=[1.0])
-    with pytest.raises(TypeError, match='LogitAdjustedCrossEntropyLoss'):
-        SKCLHead(8, LEVELS, loss=dict(type='CrossEntropyLoss'))
-    with pytest.raises(ValueError, match='coarsest first'):
-        SKCLHead(8, [])
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(level_num_classes=6), TypeError,
+     r'level_num_classes must be a list, got 6 \(int\)\. .*\[1000\] for one level'),
+    (dict(level_num_classes=[]), ValueError, 'at least 1 value.*coarsest first'),
+    (dict(level_num_classes=[2.0, 6]), TypeError,
+     r'level_num_classes\[0\] must be an int >= 1, got 2\.0 \(float\)'),
+    (dict(level_num_classes=['2', '6']), TypeError, r"got '2' \(str\)"),
+    (dict(level_num_classes=[True, 6]), TypeError, r'got True \(bool\)'),
+    (dict(level_num_classes=[0, 6]), ValueError, r'level_num_classes\[0\] .* got 0'),
+    (dict(level_num_classes=[6, 2]), ValueError,
+     r'level 0 has more classes \(6\) than the finer level 1 \(2\); list the '
+     r'levels coarsest first: \[2, 6\]'),
+    (dict(in_channels=True), TypeError,
+     r"in_channels must be an int >= 1, got True \(bool\)\. It is the neck's"),
+    (dict(in_channels=64.0), TypeError, r'in_channels .* got 64\.0 \(float\)'),
+    (dict(mlp_hidden_channels=0), ValueError, r'mlp_hidden_channels must be an int >= 1'),
+    (dict(feat_channels='128'), TypeError, r"feat_channels .* got '128' \(str\)"),
+    (dict(cosine_classifier=1), TypeError, r'cosine_classifier must be True or False'),
+    (dict(cosine_scale=0), ValueError, r'cosine_scale must be a finite number > 0'),
+    (dict(cosine_scale=float('inf')), ValueError, r'cosine_scale .* got inf'),
+    (dict(topk=(1, 7)), ValueError,
+     r'topk\[1\] must be an int >= 1 and <= 6, got 7 .* scores 6 fine classes'),
+    (dict(topk=True), TypeError, r'topk\[0\] .* got True \(bool\)'),
+    (dict(level_loss_weights=[1.0]), ValueError,
+     r'level_loss_weights must hold 2 values, got 1: \[1\.0\]'),
+    (dict(level_loss_weights=[-1.0, 2.0]), ValueError,
+     r'level_loss_weights\[0\] must be a finite number >= 0, got -1\.0'),
+    (dict(level_loss_weights=[1.0, float('nan')]), ValueError, r'\[1\] .* got nan'),
+    (dict(level_loss_weights=[0, 0], contrastive_loss=None), ValueError,
+     'every loss weight is 0.*nothing would be trained'),
+    (dict(contrastive_loss='SKCLLoss'), TypeError,
+     r"contrastive_loss must be a dict\(type='SKCLLoss', \.\.\.\) or None"),
+    (dict(loss=dict(type='CrossEntropyLoss')), TypeError,
+     'LogitAdjustedCrossEntropyLoss'),
+])
+def test_construction_errors(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        build_head(**kwargs)
+
+
+def test_k_clamped_and_batch_shape_errors():
     with pytest.warns(UserWarning, match='candidates'):
         head = SKCLHead(8, [6], contrastive_loss=dict(type='SKCLLoss', mode='C-F'))
     assert head.num_neighbours == 0 and head.has_semantic_graph
     head = ready_head()
-    with pytest.raises(ValueError, match='not a multiple'):
+    with pytest.raises(ValueError, match='not a multiple.*MultiViewClsDataPreprocessor'):
         head.loss((torch.randn(7, 8), ), samples([0, 1]))
-    with pytest.raises(ValueError, match='gt_level_labels has 2 levels'):
+    with pytest.raises(ValueError, match=r'gt_level_labels has 2 levels, '
+                                         r'level_num_classes has 3 \(\[2, 3, 6\]\)'):
         SKCLHead(8, [2, 3, 6]).loss(feats(1), samples([0, 1, 2, 3]))
+
+
+def test_features_of_the_wrong_width_or_rank_name_the_setting():
+    head = ready_head()
+    with pytest.raises(ValueError, match=r'in_channels=8 but the neck gives '
+                                         r'64-d features .* set in_channels=64'):
+        head.loss((torch.randn(12, 64), ), samples([0, 1, 2, 3]))
+    with pytest.raises(ValueError, match=r'in_channels=8 .* 64-d'):
+        head((torch.randn(4, 64), ))  # the predict path too
+    with pytest.raises(ValueError, match=r"got shape \(4, 8, 2, 2\); add "
+                                         r"neck=dict\(type='GlobalAveragePooling'\)"):
+        head.loss((torch.randn(4, 8, 2, 2), ), samples([0, 1, 2, 3]))
+
+
+def test_samples_without_level_labels_name_the_dataset_wrapper():
+    head = ready_head()
+    plain = [DataSample().set_gt_label(y) for y in [0, 1, 2, 3]]
+    with pytest.raises(ValueError, match=r"level_num_classes=\[2, 6\] has 2 levels "
+                                         r'but 4 of 4 data samples carry no '
+                                         r"gt_level_labels: wrap .*LongTailHierarchyDataset"
+                                         r'.*level_num_classes=\[6\]'):
+        head.loss(feats(3), plain)
+
+
+def test_first_batch_labels_outside_the_head_name_level_and_counts():
+    head = ready_head()
+    batch = samples([0, 1, 2, 3])
+    batch[2].set_field(torch.tensor([5, 2]), 'gt_level_labels')
+    with pytest.raises(ValueError, match=r'level 0 labels span \[0, 5\] but '
+                                         r'level_num_classes\[0\] = 2 .*hierarchy'):
+        head.loss(feats(3), batch)
+    wrong_fine = samples([0, 1, 2, 3])
+    wrong_fine[1].set_gt_label(4)
+    with pytest.raises(ValueError, match=r'finest gt_level_labels differ from gt_label'):
+        head.loss(feats(3), wrong_fine)
+    head.loss(feats(3), samples([0, 1, 2, 3]))  # a good batch passes
+
+
+def test_one_view_with_contrastive_loss_warns_once():
+    head = ready_head()
+    with pytest.warns(UserWarning, match=r'one view per sample.*MultiView.*'
+                      'MultiViewClsDataPreprocessor') as record:
+        head.loss(feats(1), samples([0, 1, 2, 3]))
+        head.loss(feats(1), samples([0, 1, 2, 3]))
+    assert len(record) == 1
 
 
 def test_cosine_classifier_and_predict_without_prior():

@@ -47,3 +47,15 @@ def test_errors():
         LogitAdjustedCrossEntropyLoss(reduction='avg')
     with pytest.raises(ValueError, match=r'log_prior must be \(3,\), got \(2,\)'):
         logit_adjusted_ce(torch.zeros(1, 3), torch.tensor([0]), torch.zeros(2))
+
+
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(tau=-1), ValueError, r'tau must be a finite number >= 0, got -1 \(int\)'),
+    (dict(tau=True), TypeError, r'tau .* got True \(bool\)\. It scales the log prior'),
+    (dict(tau=float('nan')), ValueError, r'tau .* got nan'),
+    (dict(loss_weight=-2.0), ValueError, r'loss_weight must be a finite number >= 0'),
+])
+def test_parameter_types_and_ranges(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        LogitAdjustedCrossEntropyLoss(**kwargs)
+    assert LogitAdjustedCrossEntropyLoss(tau=0).tau == 0.0

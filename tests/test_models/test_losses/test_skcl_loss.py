@@ -2,6 +2,7 @@
 import math
 import warnings
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -187,12 +188,51 @@ def test_table_shape_validated_against_k():
         module(feats, labels, protos[:6], topk_table('both', 2))
 
 
-def test_construction_errors():
-    with pytest.raises(ValueError, match='mode must be one of'):
-        SKCLLoss(mode='fine')
-    with pytest.raises(ValueError, match='expected num_neighbours 0 or None'):
-        SKCLLoss(mode='bcl', num_neighbours=2)
-    with pytest.raises(ValueError, match='temperatures must be > 0'):
-        SKCLLoss(temperature=0)
+def test_defaults():
     assert SKCLLoss().num_neighbours == 2
     assert SKCLLoss(mode='bcl').num_neighbours == 0
+    assert SKCLLoss(num_neighbours=np.int64(3)).num_neighbours == 3
+
+
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(mode='fine'), ValueError, r"mode must be one of .*got 'fine' \(str\)"),
+    (dict(mode='ff'), ValueError, r"Did you mean 'F-F'\?"),
+    (dict(mode='BCL'), ValueError, r"Did you mean 'bcl'\?"),
+    (dict(mode='bcl', num_neighbours=2), ValueError,
+     'expected num_neighbours 0 or None'),
+    (dict(num_neighbours=True), TypeError,
+     r'num_neighbours must be an int >= 0, got True \(bool\)'),
+    (dict(num_neighbours=2.0), TypeError, r'got 2\.0 \(float\)'),
+    (dict(num_neighbours=-1), ValueError, r'num_neighbours must be an int >= 0, got -1'),
+    (dict(temperature=0), ValueError,
+     r'temperature must be a finite number > 0, got 0 \(int\)\. It is tau'),
+    (dict(temperature=float('nan')), ValueError, r'temperature .* got nan'),
+    (dict(proto_temperature=float('inf')), ValueError,
+     r"proto_temperature .* got inf \(float\)\. It is tau'"),
+    (dict(temperature='0.1'), TypeError, r"temperature .* got '0\.1' \(str\)"),
+    (dict(loss_weight=-0.6), ValueError, r'loss_weight must be a finite number >= 0'),
+    (dict(loss_weight=True), TypeError, r'loss_weight .* got True \(bool\)'),
+    (dict(gather_distributed='yes'), TypeError,
+     r"gather_distributed must be True or False, got 'yes'"),
+    (dict(level_num_classes=[20, 0]), ValueError,
+     r'level_num_classes\[1\] must be an int >= 1, got 0'),
+])
+def test_construction_errors(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        SKCLLoss(**kwargs)
+
+
+def test_tau_prime_not_above_tau_warns_once_and_trains():
+    feats, labels, protos = random_batch(MIXED)
+    with pytest.warns(UserWarning, match=r"proto_temperature \(tau'\) = 0\.1 is not "
+                      r"above temperature \(tau\) = 0\.2; the paper uses tau' > tau"
+                      ) as record:
+        module = SKCLLoss(temperature=0.2, proto_temperature=0.1,
+                          level_num_classes=LEVELS)
+        losses = module(feats, labels, protos, topk_table('both', 2))
+        module(feats, labels, protos, topk_table('both', 2))
+    assert len(record) == 1  # at construction only, not per step
+    assert all(torch.isfinite(v) for v in losses.values())
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # BCL has one temperature: no warning
+        SKCLLoss(mode='bcl', temperature=0.2, proto_temperature=0.1)

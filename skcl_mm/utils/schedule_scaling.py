@@ -1,0 +1,282 @@
+"""Make ``param_scheduler`` follow the run's length (``train_cfg.max_epochs``).
+
+A schedule states once the run length its points were written for, next to
+``param_scheduler`` (the copy tells whether a child config or ``--cfg-options``
+replaced the points later)::
+
+    param_scheduler_written_for = dict(max_epochs=300, param_scheduler=param_scheduler)
+
+For a training run of another length, :func:`fit_schedule` multiplies every
+point (``begin``, ``end``, ``T_max``, ``milestones``, ``step_size``,
+``periods``, ``total_steps``) by ``length / written length``. Epoch points that
+mmengine converts to iterations (``convert_to_iter_based=True``) may become
+fractional; ``milestones`` and ``step_size`` stay whole epochs (mmengine
+compares them with the iteration counter exactly), and points of schedulers
+stepped once per epoch or iteration are rounded, keeping every span >= 1.
+Points without a declaration (a user's own schedule) are used as written and
+checked: one that lies beyond the run or makes mmengine fail stops the tool
+before any work, naming the scheduler, its points and the fix.
+"""
+import copy
+import math
+
+WRITTEN_KEY = 'param_scheduler_written_for'
+NOTE_KEY = 'param_scheduler_scaled'
+UNITS = {'max_epochs': 'epochs', 'max_iters': 'iterations'}
+FRACTIONAL = ('begin', 'end', 'T_max')
+SCALAR_POINTS = ('begin', 'end', 'T_max', 'step_size', 'total_steps')
+LIST_POINTS = ('milestones', 'periods')
+INF_LIKE = 1e9  # mmengine's INF: "until the run ends"
+
+
+def labelled_schedulers(param_scheduler):
+    """``[(label, scheduler dict)]`` of a ``param_scheduler`` value.
+
+    Accepts a dict, a list of dicts, or a dict of lists keyed by optimizer
+    name (mmengine's multi-optimizer form); labels read ``[1]`` or ``.name[1]``.
+    """
+    if not param_scheduler:
+        return []
+    if isinstance(param_scheduler, dict) and 'type' not in param_scheduler:
+        return [(f'.{name}{label}', sched) for name, group in param_scheduler.items()
+                for label, sched in labelled_schedulers(group)]
+    if isinstance(param_scheduler, dict):
+        return [('', param_scheduler)]
+    return [(f'[{i}]', s) for i, s in enumerate(param_scheduler) if isinstance(s, dict)]
+
+
+def fractional(sched):
+    """True where mmengine converts the epoch points to iterations itself."""
+    return bool(sched.get('convert_to_iter_based')) and sched.get('by_epoch', True)
+
+
+def in_run_units(sched, unit):
+    """True when the scheduler's points count what ``unit`` counts."""
+    return bool(sched.get('by_epoch', True)) == (unit == 'max_epochs')
+
+
+def _round(value, minimum):
+    return max(int(math.floor(value + 0.5)), minimum)
+
+
+def scale_scheduler(sched, ratio, unit, length):
+    """A copy of ``sched`` with its points multiplied by ``ratio``.
+
+    Args:
+        sched (dict): One scheduler config.
+        ratio (float): Run length / written length.
+        unit (str): ``'max_epochs'`` or ``'max_iters'`` (the run's unit).
+        length (int): The run's length in that unit.
+
+    Returns:
+        dict: The scaled scheduler.
+    """
+    out = copy.deepcopy(sched)
+    exact = fractional(sched)
+    for key in SCALAR_POINTS:
+        value = out.get(key)
+        if not isinstance(value, (int, float)) or value >= INF_LIKE:
+            continue
+        scaled = value * ratio
+        out[key] = (scaled if exact and key in FRACTIONAL
+                    else _round(scaled, 0 if key == 'begin' else 1))
+    for key in LIST_POINTS:
+        if isinstance(out.get(key), (list, tuple)):
+            out[key] = [_round(v * ratio, 1) for v in out[key]]
+    if not exact and in_run_units(out, unit):
+        if 'begin' in out:
+            out['begin'] = min(out['begin'], length - 1)
+        if isinstance(out.get('end'), int) and out['end'] < INF_LIKE:
+            out['end'] = max(out['end'], out.get('begin', 0) + 1)
+        if isinstance(out.get('T_max'), int):  # two roundings may overshoot by 1
+            out['T_max'] = max(min(out['T_max'], length - out.get('begin', 0)), 1)
+    return out
+
+
+def scheduler_problems(sched, unit, length):
+    """What makes mmengine fail on ``sched``, or lies beyond the run ([] if fine)."""
+    by_epoch = sched.get('by_epoch', True)
+    if sched.get('convert_to_iter_based') and not by_epoch:
+        return ['convert_to_iter_based=True needs by_epoch=True (mmengine converts '
+                'epoch points only)']
+    if not in_run_units(sched, unit):
+        return []
+    problems = []
+    begin, end = sched.get('begin', 0), sched.get('end', length)
+    where = f'{unit}={length}'
+    if begin < 0:
+        problems.append(f'begin={begin} is negative')
+    if end <= begin:
+        problems.append(f'end={end} is not after begin={begin}' if 'end' in sched else
+                        f'begin={begin} is not before {where} (end defaults to it)')
+    elif begin >= length:
+        problems.append(f'begin={begin} is not before {where}')
+    if length < end < INF_LIKE:
+        problems.append(f'end={end} lies beyond {where}')
+    late = [m for m in sched.get('milestones') or [] if m > length]
+    if late:
+        problems.append(f'milestones {late} lie beyond {where}')
+    t_max = sched.get('T_max')
+    if t_max is not None and t_max <= 0:
+        problems.append(f'T_max={t_max} must be positive')
+    elif t_max is not None and begin + t_max > length:
+        problems.append(f'begin={begin} + T_max={t_max} lies beyond {where} (the '
+                        'cosine would stop short of eta_min)')
+    return problems
+
+
+def _declaration(cfg, unit):
+    """The declared written length, or None when there is none or it does not apply.
+
+    Returns:
+        tuple: ``(written length or None, reason it does not apply or '')``.
+    """
+    written = cfg.get(WRITTEN_KEY)
+    if written is None:
+        return None, ''
+    lengths = {k: written.get(k) for k in UNITS if written.get(k) is not None}
+    example = f'{WRITTEN_KEY} = dict(max_epochs=300, param_scheduler=param_scheduler)'
+    if len(lengths) != 1 or 'param_scheduler' not in written or not all(
+            isinstance(v, int) and v > 0 for v in lengths.values()):
+        raise SystemExit(
+            f'{cfg.filename}: {WRITTEN_KEY}={dict(written)} must hold one positive '
+            'integer length, max_epochs or max_iters, and the schedule it was written '
+            f'for; put it right after param_scheduler, e.g. {example}')
+    declared_unit, declared = next(iter(lengths.items()))
+    if declared_unit != unit:
+        raise SystemExit(
+            f'{cfg.filename}: {WRITTEN_KEY} states {declared_unit}={declared} but '
+            f'train_cfg counts {UNITS[unit]} ({unit}); state {unit} (the points of an '
+            f'{UNITS[declared_unit][:-1]}-based schedule cannot be scaled to '
+            f'{UNITS[unit]} before the data is loaded), or set the points yourself.')
+    if written['param_scheduler'] != cfg.get('param_scheduler'):
+        return None, (f'({WRITTEN_KEY}, written for {declared} {UNITS[unit]}, describes '
+                      'another param_scheduler: this one was replaced by a child config '
+                      'or --cfg-options, so its points are used as written.) ')
+    return declared, ''
+
+
+def _format(value):
+    if isinstance(value, dict):
+        return ', '.join(f'{k}={_format(v)}' for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return '[' + ', '.join(_format(v) for v in value) + ']'
+    return f'{value:.4g}' if isinstance(value, float) else str(value)
+
+
+def _changes(label, old, new):
+    keys = [k for k in SCALAR_POINTS + LIST_POINTS if old.get(k) != new.get(k)]
+    moves = ', '.join(f'{k} {_format(old[k])} -> {_format(new[k])}' for k in keys)
+    return f'{label} {old.get("type")} {moves}' if moves else ''
+
+
+def _rebuild(param_scheduler, scaled):
+    """``param_scheduler`` with each dict replaced by its scaled copy (same shape)."""
+    if isinstance(param_scheduler, dict) and 'type' not in param_scheduler:
+        return {name: _rebuild(group, scaled) for name, group in param_scheduler.items()}
+    if isinstance(param_scheduler, dict):
+        return scaled[id(param_scheduler)]
+    return [scaled.get(id(s), s) for s in param_scheduler]
+
+
+def _refuse(cfg, unit, length, problems, hint, file_length):
+    written = file_length if file_length and file_length != length else 'N'
+    raise SystemExit(
+        f'{cfg.filename}: param_scheduler does not fit train_cfg.{unit}={length}: '
+        + '; '.join(problems) + '. ' + hint +
+        f'Fix: state the length the points were written for, right after '
+        f'param_scheduler: {WRITTEN_KEY} = dict({unit}={written}, '
+        'param_scheduler=param_scheduler) (the tools then scale the points to any '
+        f'{unit}); or set points that fit {length} {UNITS[unit]} '
+        '(e.g. --cfg-options param_scheduler.1.milestones=[...]).')
+
+
+def fit_schedule(cfg, unit, length, file_length=None):
+    """Scale a declared schedule to the run's length, or check an undeclared one.
+
+    Args:
+        cfg (Config): The training config (``param_scheduler`` changed in place;
+            a scaling writes its log line to ``cfg.param_scheduler_scaled``).
+        unit (str): ``'max_epochs'`` or ``'max_iters'``.
+        length (int): ``train_cfg[unit]`` of this run.
+        file_length (int, optional): The length the config file itself set
+            (before ``--cfg-options``), named in the fix of an error.
+
+    Returns:
+        str: The scaling's log line, '' when nothing was scaled.
+    """
+    cfg.pop(NOTE_KEY, None)
+    declared, hint = _declaration(cfg, unit)
+    schedulers = labelled_schedulers(cfg.get('param_scheduler'))
+    if declared is not None and declared != length:
+        ratio = length / declared
+        scaled = {id(s): scale_scheduler(s, ratio, unit, length) for _, s in schedulers}
+        moves = [_changes(label, s, scaled[id(s)]) for label, s in schedulers]
+        cfg.param_scheduler = _rebuild(cfg.param_scheduler, scaled)
+        schedulers = labelled_schedulers(cfg.param_scheduler)
+        cfg[NOTE_KEY] = (
+            f'param_scheduler: points written for {declared} {UNITS[unit]} '
+            f'({WRITTEN_KEY}) scaled x{ratio:.4g} to train_cfg.{unit}={length}: '
+            + '; '.join(m for m in moves if m))
+    problems = [f'param_scheduler{label} ({s.get("type")}) ' + ', '.join(found)
+                for label, s in schedulers
+                for found in [scheduler_problems(s, unit, length)] if found]
+    if problems and declared is not None:
+        raise SystemExit(
+            f'{cfg.filename}: {WRITTEN_KEY} says the schedule was written for '
+            f'{declared} {UNITS[unit]}, but its points do not fit that length: '
+            + '; '.join(problems) + f'. Fix the points or the declared {unit}.')
+    if problems:
+        _refuse(cfg, unit, length, problems, hint, file_length)
+    return cfg.get(NOTE_KEY, '')
+
+
+def _iteration_span(sched, epoch_length, total_iters, max_epochs):
+    """The (begin, end) iterations mmengine will compute, kept >= 1 iteration apart."""
+    begin_it = int(sched.get('begin', 0) * epoch_length)
+    end_it = int(sched.get('end', max_epochs) * epoch_length)
+    if end_it > begin_it:
+        return None
+    begin_it = max(min(begin_it, total_iters - 1), 0)
+    return begin_it, begin_it + 1
+
+
+def fit_schedule_to_epoch_length(runner):
+    """Keep every converted epoch span at least one iteration long.
+
+    mmengine turns the epoch points of ``convert_to_iter_based`` schedulers into
+    iterations with ``int(point * epoch_length)``; a scaled warm-up shorter than
+    one iteration (e.g. 5 of 300 epochs in a 1-epoch run of 40 iterations)
+    would become ``begin == end`` and fail. Call after building the Runner,
+    before ``runner.train()`` (it builds the train loop the same way).
+
+    Args:
+        runner (Runner): The Runner, its ``param_schedulers`` not yet built.
+
+    Returns:
+        list[str]: One log line per scheduler changed (also logged).
+    """
+    schedulers = [(label, s) for label, s in labelled_schedulers(runner.param_schedulers)
+                  if fractional(s)]
+    if not schedulers or runner._train_loop is None:
+        return []
+    epoch_length = len(runner.train_dataloader)
+    max_epochs, total_iters = runner.max_epochs, runner.max_iters
+    notes = []
+    for label, sched in schedulers:
+        span = _iteration_span(sched, epoch_length, total_iters, max_epochs)
+        if span is None:
+            continue
+        old = {k: sched.get(k) for k in FRACTIONAL if k in sched}
+        # + 0.5: int(point * epoch_length) lands on the wanted iteration despite rounding.
+        sched['begin'], sched['end'] = ((it + 0.5) / epoch_length for it in span)
+        if 'T_max' in sched:
+            sched['T_max'] = 1 / epoch_length
+        notes.append(
+            f'param_scheduler{label} ({sched.get("type")}): epoch points '
+            f'({_format(old)}) are under one iteration apart at {epoch_length} iterations '
+            f'per epoch (mmengine would fail on begin == end); it now spans iteration '
+            f'{span[0]} to {span[1]}.')
+    for note in notes:
+        runner.logger.warning(note)
+    return notes
