@@ -2,8 +2,10 @@
 
 It listens on ``127.0.0.1`` (a free port), answers ``POST /v1/chat/completions``
 with the JSON the ``openai`` client expects, and records every request. What it
-answers is scriptable per request: a text, an HTTP error status, a delay, a
-stall (hold the request until the server stops) or a malformed body::
+answers is scriptable per request: a text, an HTTP error status, extra
+response headers (``Retry-After``), a delay, a stall (hold the request until
+the server stops) or a malformed body; each request records when it arrived
+(``time.monotonic()`` on the server)::
 
     with OpenAIServer(Script(answer=lambda req: 'some text')) as server:
         client = openai.OpenAI(api_key='k', base_url=server.base_url)
@@ -15,7 +17,7 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, List, Optional
 
@@ -32,22 +34,26 @@ class Reply:
         delay (float): Seconds to wait before answering.
         stall (bool): Hold the request until the server stops; never answer.
         raw (bytes | None): Send these bytes as the body instead (malformed).
+        headers (dict[str, str]): Extra response headers (e.g. Retry-After).
     """
     text: Optional[str] = None
     status: int = 200
     delay: float = 0.0
     stall: bool = False
     raw: Optional[bytes] = None
+    headers: Dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Request:
-    """One recorded request: ``outcome`` says what the server did with it."""
+    """One recorded request: ``outcome`` says what the server did with it,
+    ``received`` when it arrived (server-side ``time.monotonic()``)."""
     index: int
     path: str
     headers: Dict[str, str]
     body: dict
     outcome: str = 'pending'
+    received: float = field(default_factory=time.monotonic)
 
     @property
     def prompt(self) -> str:
@@ -213,18 +219,22 @@ def _make_handler(server: OpenAIServer):
                 self.close_connection = True
                 return
             if reply.raw is not None:
-                return self._send(request, reply.status, reply.raw, 'malformed')
+                return self._send(request, reply.status, reply.raw, 'malformed',
+                                  reply.headers)
             if reply.status >= 400:
                 return self._send(request, reply.status, _error(reply.status),
-                                  str(reply.status))
+                                  str(reply.status), reply.headers)
             payload = _completion(reply.text or '', body.get('model', ''), request.index)
-            self._send(request, 200, payload, 'answered')
+            self._send(request, 200, payload, 'answered', reply.headers)
 
-        def _send(self, request: Request, status: int, payload: bytes, outcome: str):
+        def _send(self, request: Request, status: int, payload: bytes, outcome: str,
+                  headers: Optional[Dict[str, str]] = None):
             try:
                 self.send_response(status)
                 self.send_header('Content-Type', 'application/json')
                 self.send_header('Content-Length', str(len(payload)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(payload)
                 request.outcome = outcome

@@ -20,6 +20,9 @@ param_scheduler = [
          convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', by_epoch=True, begin=5, T_max=95, eta_min=0.),
 ]
+# Written for 100 epochs; tools/train.py scales the points to train_cfg.max_epochs
+# (edit param_scheduler and this line together).
+param_scheduler_written_for = dict(max_epochs=100, param_scheduler=param_scheduler)
 train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()

@@ -16,6 +16,8 @@ param_scheduler = [
          convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', by_epoch=True, begin=2, T_max=18, eta_min=1e-4),
 ]
+# Written for 20 epochs; tools/train.py scales the points to train_cfg.max_epochs.
+param_scheduler_written_for = dict(max_epochs=20, param_scheduler=param_scheduler)
 train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()

@@ -9,6 +9,7 @@ import os
 from typing import Optional, Union
 
 from mmengine.dataset import BaseDataset
+from mmengine.logging import MMLogger
 from mmpretrain.registry import DATASETS
 
 WHERE = 'LongTailHierarchyDataset'
@@ -129,3 +130,27 @@ def check_wrapped(dataset, needs_subset: bool, needs_pipeline: bool):
             'ImageNetLT, CustomDataset, ...)'
             + (', and give pipeline= to the wrapper' if missing == ['pipeline']
                else '') + '.')
+
+
+def wrapped_classes(dataset) -> list:
+    """The wrapped dataset's class names; an error naming the fix when none."""
+    classes = dataset.metainfo.get('classes')
+    if not classes:  # e.g. a CustomDataset that finds its classes on disk
+        dataset.full_init()
+        classes = dataset.metainfo.get('classes')
+    if not classes:
+        raise ValueError(
+            f'{WHERE}: the wrapped {type(dataset).__name__} has no class names '
+            f'(`classes` in its metainfo is {dataset.metainfo.get("classes")!r}); '
+            "give them in the wrapped dataset's config: metainfo=dict(classes="
+            "['cat', 'dog', ...]) in label order.")
+    return list(classes)
+
+
+def warn_long_tailed_test_set(factor, dataset) -> None:
+    """Warn once: an imbalance factor on a test_mode dataset is rarely meant."""
+    MMLogger.get_current_instance().warning(
+        f'{WHERE}: imbalance_factor={factor} on a test_mode '
+        f'{type(dataset).__name__}: the evaluated set becomes long-tailed too. '
+        'Test sets normally stay balanced: set imbalance_factor=None for '
+        'val/test data unless this is intended.')

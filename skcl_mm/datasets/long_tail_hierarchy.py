@@ -11,7 +11,8 @@ from mmpretrain.registry import DATASETS, TRANSFORMS
 
 from .hierarchies import load_hierarchy
 from .long_tail_args import (build_wrapped, check_hierarchy, check_imbalance_factor,
-                             check_seed, check_thresholds, check_wrapped)
+                             check_seed, check_thresholds, check_wrapped,
+                             warn_long_tailed_test_set, wrapped_classes)
 from .subset_fingerprint import subset_fingerprint
 
 
@@ -109,23 +110,9 @@ class LongTailHierarchyDataset:
                       pipeline is None)
         self.pipeline = self.dataset.pipeline if pipeline is None else Compose(
             [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline])
-        classes = self.dataset.metainfo.get('classes')
-        if not classes:  # e.g. a CustomDataset that finds its classes on disk
-            self.dataset.full_init()
-            classes = self.dataset.metainfo.get('classes')
-        if not classes:
-            raise ValueError(
-                f'LongTailHierarchyDataset: the wrapped {type(self.dataset).__name__} '
-                'has no class names (`classes` in its metainfo is '
-                f'{self.dataset.metainfo.get("classes")!r}); give them in the '
-                "wrapped dataset's config: metainfo=dict(classes=['cat', 'dog', "
-                '...]) in label order.')
+        classes = wrapped_classes(self.dataset)
         if self.imbalance_factor is not None and self.test_mode:
-            MMLogger.get_current_instance().warning(
-                f'LongTailHierarchyDataset: imbalance_factor={self.imbalance_factor} '
-                f'on a test_mode {type(self.dataset).__name__}: the evaluated set '
-                'becomes long-tailed too. Test sets normally stay balanced: set '
-                'imbalance_factor=None for val/test data unless this is intended.')
+            warn_long_tailed_test_set(self.imbalance_factor, self.dataset)
         # Hierarchy errors surface here, before any data is read.
         self.hierarchy = load_hierarchy(self.hierarchy_source, classes)
         self._fine_to_level = np.asarray(self.hierarchy.fine_to_level,

@@ -12,7 +12,11 @@ The rules shared by ``LongTailHierarchyDataset(hierarchy=<file>)`` and
 * malformed files name the line and column; an empty file (or only comments or
   ``null``) and a top level that is not a mapping or a list are errors;
 * top-level keys ``levels`` and ``tree`` are reserved for the form
-  ``{levels: [...names, coarsest first...], tree: <the tree>}``.
+  ``{levels: [...names, coarsest first...], tree: <the tree>}``; ``levels``
+  is a list of distinct names;
+* the tree (:func:`tree_paths`): every group holds a non-empty list or
+  mapping, every fine class sits at the same depth, and no name is empty or
+  has leading/trailing spaces.
 """
 import json
 from typing import List, Optional, Tuple

@@ -107,7 +107,8 @@ def text_problem(text: Optional[str], max_words: int = MAX_WORDS) -> Optional[st
     language = language_problem(text)
     if language or n_words >= MIN_WORDS:
         return language
-    return (f'{n_words} words, under the floor of {MIN_WORDS} '
+    return (f'{n_words} word{"s" if n_words != 1 else ""}, under the floor '
+            f'of {MIN_WORDS} '
             f'({text.strip()[:60]!r} is not a description)')
 
 

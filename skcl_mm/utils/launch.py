@@ -12,7 +12,7 @@ from mmengine.config import Config, DictAction
 
 from skcl_mm.compat import cuda_available, fix_dataloader_workers, setup_distributed
 from skcl_mm.utils.schedule_scaling import NOTE_KEY, fit_schedule
-from skcl_mm.utils.stop_with_launcher import watch_launcher
+from skcl_mm.utils.stop_with_launcher import stop_with_launcher
 from skcl_mm.utils.train_length import (check_validation, drop_unset_lengths, run_length,
                                         validation_note)
 
@@ -52,7 +52,7 @@ def prepare_config(args, loaders=LOADERS) -> Config:
     """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     if args.launcher != 'none':
-        watch_launcher()  # a rank whose torchrun / srun / mpirun died stops
+        stop_with_launcher()  # a rank ends with its torchrun / srun / mpirun
     cfg = Config.fromfile(args.config)
     file_train_cfg = dict(cfg.get('train_cfg') or {})
     if args.cfg_options:

@@ -55,8 +55,28 @@ def in_run_units(sched, unit):
     return bool(sched.get('by_epoch', True)) == (unit == 'max_epochs')
 
 
+def min_span(sched):
+    """Steps between begin and end a scheduler needs to finish its change.
+
+    mmengine's LinearLR and ConstantLR (and their momentum / param twins) reach
+    their end value at step ``end - begin - 1``: over one step they hold the
+    start value (e.g. 1% of the lr) for the rest of the run.
+    """
+    name = getattr(sched.get('type'), '__name__', sched.get('type')) or ''
+    return 2 if 'Linear' in name or 'Constant' in name else 1
+
+
 def _round(value, minimum):
     return max(int(math.floor(value + 0.5)), minimum)
+
+
+def _steps_per_iteration(sched, ratio):
+    """True when an epoch-stepped ramp would shrink below its minimum span: it is
+    then stepped per iteration (convert_to_iter_based) to keep its proportion."""
+    if fractional(sched) or not sched.get('by_epoch', True) or 'end' not in sched:
+        return False
+    span = _round(sched['end'] * ratio, 1) - _round(sched.get('begin', 0) * ratio, 0)
+    return span < min_span(sched)
 
 
 def scale_scheduler(sched, ratio, unit, length):
@@ -72,24 +92,24 @@ def scale_scheduler(sched, ratio, unit, length):
         dict: The scaled scheduler.
     """
     out = copy.deepcopy(sched)
-    exact = fractional(sched)
+    if _steps_per_iteration(sched, ratio):
+        out['convert_to_iter_based'] = True
+    exact = fractional(out)
     for key in SCALAR_POINTS:
         value = out.get(key)
-        if not isinstance(value, (int, float)) or value >= INF_LIKE:
-            continue
-        scaled = value * ratio
-        out[key] = (scaled if exact and key in FRACTIONAL
-                    else _round(scaled, 0 if key == 'begin' else 1))
+        if isinstance(value, (int, float)) and value < INF_LIKE:
+            out[key] = (value * ratio if exact and key in FRACTIONAL
+                        else _round(value * ratio, 0 if key == 'begin' else 1))
     for key in LIST_POINTS:
         if isinstance(out.get(key), (list, tuple)):
             out[key] = [_round(v * ratio, 1) for v in out[key]]
-    if not exact and in_run_units(out, unit):
-        if 'begin' in out:
-            out['begin'] = min(out['begin'], length - 1)
-        if isinstance(out.get('end'), int) and out['end'] < INF_LIKE:
-            out['end'] = max(out['end'], out.get('begin', 0) + 1)
-        if isinstance(out.get('T_max'), int):  # two roundings may overshoot by 1
-            out['T_max'] = max(min(out['T_max'], length - out.get('begin', 0)), 1)
+    if exact or not in_run_units(out, unit):
+        return out
+    begin = out['begin'] = min(out.get('begin', 0), length - 1)
+    if isinstance(out.get('end'), int) and out['end'] < INF_LIKE:
+        out['end'] = max(out['end'], begin + min_span(out))
+    if isinstance(out.get('T_max'), int):  # two roundings may overshoot by 1
+        out['T_max'] = max(min(out['T_max'], length - begin), 1)
     return out
 
 
@@ -109,6 +129,10 @@ def scheduler_problems(sched, unit, length):
     if end <= begin:
         problems.append(f'end={end} is not after begin={begin}' if 'end' in sched else
                         f'begin={begin} is not before {where} (end defaults to it)')
+    elif 'end' in sched and end - begin < min_span(sched) and not fractional(sched):
+        problems.append(f'begin={begin} to end={end} is one step: mmengine would hold '
+                        'its start value for the whole run (its change ends at step '
+                        'end - 1); set end >= begin + 2, or convert_to_iter_based=True')
     elif begin >= length:
         problems.append(f'begin={begin} is not before {where}')
     if length < end < INF_LIKE:
@@ -116,10 +140,10 @@ def scheduler_problems(sched, unit, length):
     late = [m for m in sched.get('milestones') or [] if m > length]
     if late:
         problems.append(f'milestones {late} lie beyond {where}')
-    t_max = sched.get('T_max')
-    if t_max is not None and t_max <= 0:
+    t_max = sched.get('T_max')  # None or 0: mmengine takes end - begin
+    if t_max is not None and t_max < 0:
         problems.append(f'T_max={t_max} must be positive')
-    elif t_max is not None and begin + t_max > length:
+    elif t_max and begin + t_max > length:
         problems.append(f'begin={begin} + T_max={t_max} lies beyond {where} (the '
                         'cosine would stop short of eta_min)')
     return problems
@@ -143,16 +167,16 @@ def _declaration(cfg, unit):
             'integer length, max_epochs or max_iters, and the schedule it was written '
             f'for; put it right after param_scheduler, e.g. {example}')
     declared_unit, declared = next(iter(lengths.items()))
+    if written['param_scheduler'] != cfg.get('param_scheduler'):
+        return None, (f'({WRITTEN_KEY}, written for {declared} {UNITS[declared_unit]}, describes '
+                      'another param_scheduler: this one was replaced by a child config '
+                      'or --cfg-options, so its points are used as written.) ')
     if declared_unit != unit:
         raise SystemExit(
             f'{cfg.filename}: {WRITTEN_KEY} states {declared_unit}={declared} but '
             f'train_cfg counts {UNITS[unit]} ({unit}); state {unit} (the points of an '
             f'{UNITS[declared_unit][:-1]}-based schedule cannot be scaled to '
             f'{UNITS[unit]} before the data is loaded), or set the points yourself.')
-    if written['param_scheduler'] != cfg.get('param_scheduler'):
-        return None, (f'({WRITTEN_KEY}, written for {declared} {UNITS[unit]}, describes '
-                      'another param_scheduler: this one was replaced by a child config '
-                      'or --cfg-options, so its points are used as written.) ')
     return declared, ''
 
 
@@ -165,8 +189,9 @@ def _format(value):
 
 
 def _changes(label, old, new):
-    keys = [k for k in SCALAR_POINTS + LIST_POINTS if old.get(k) != new.get(k)]
-    moves = ', '.join(f'{k} {_format(old[k])} -> {_format(new[k])}' for k in keys)
+    keys = [k for k in SCALAR_POINTS + LIST_POINTS + ('convert_to_iter_based', )
+            if old.get(k) != new.get(k)]
+    moves = ', '.join(f'{k} {_format(old.get(k))} -> {_format(new[k])}' for k in keys)
     return f'{label} {old.get("type")} {moves}' if moves else ''
 
 
@@ -232,32 +257,40 @@ def fit_schedule(cfg, unit, length, file_length=None):
 
 
 def _iteration_span(sched, epoch_length, total_iters, max_epochs):
-    """The (begin, end) iterations mmengine will compute, kept >= 1 iteration apart."""
+    """The (begin, end) iterations mmengine will compute, if too close to finish.
+
+    Returns:
+        tuple | None: Iterations ``(begin, end)`` at least :func:`min_span`
+        apart, or None when mmengine's own conversion is fine.
+    """
     begin_it = int(sched.get('begin', 0) * epoch_length)
     end_it = int(sched.get('end', max_epochs) * epoch_length)
-    if end_it > begin_it:
+    need = min_span(sched) if 'end' in sched else 1
+    if end_it - begin_it >= need:
         return None
     begin_it = max(min(begin_it, total_iters - 1), 0)
-    return begin_it, begin_it + 1
+    return begin_it, begin_it + need
 
 
 def fit_schedule_to_epoch_length(runner):
-    """Keep every converted epoch span at least one iteration long.
+    """Keep every converted epoch span long enough to finish, in iterations.
 
     mmengine turns the epoch points of ``convert_to_iter_based`` schedulers into
-    iterations with ``int(point * epoch_length)``; a scaled warm-up shorter than
-    one iteration (e.g. 5 of 300 epochs in a 1-epoch run of 40 iterations)
-    would become ``begin == end`` and fail. Call after building the Runner,
-    before ``runner.train()`` (it builds the train loop the same way).
+    iterations with ``int(point * epoch_length)``: a scaled warm-up shorter than
+    one iteration (5 of 300 epochs in a 1-epoch run of 40 iterations) becomes
+    ``begin == end`` and fails, and one of a single iteration holds the lr at
+    ``start_factor`` for the whole run (see :func:`min_span`). Call after
+    building the Runner, before ``runner.train()`` (it builds the train loop as
+    ``train()`` would).
 
     Args:
         runner (Runner): The Runner, its ``param_schedulers`` not yet built.
 
     Returns:
-        list[str]: One log line per scheduler changed (also logged).
+        list[str]: One log line per scheduler changed (also logged as warnings).
     """
     schedulers = [(label, s) for label, s in labelled_schedulers(runner.param_schedulers)
-                  if fractional(s)]
+                  if isinstance(s, dict) and fractional(s)]
     if not schedulers or runner._train_loop is None:
         return []
     epoch_length = len(runner.train_dataloader)
@@ -267,16 +300,16 @@ def fit_schedule_to_epoch_length(runner):
         span = _iteration_span(sched, epoch_length, total_iters, max_epochs)
         if span is None:
             continue
-        old = {k: sched.get(k) for k in FRACTIONAL if k in sched}
+        old = {k: sched[k] for k in FRACTIONAL if k in sched}
         # + 0.5: int(point * epoch_length) lands on the wanted iteration despite rounding.
         sched['begin'], sched['end'] = ((it + 0.5) / epoch_length for it in span)
         if 'T_max' in sched:
-            sched['T_max'] = 1 / epoch_length
+            sched['T_max'] = (span[1] - span[0]) / epoch_length
         notes.append(
             f'param_scheduler{label} ({sched.get("type")}): epoch points '
-            f'({_format(old)}) are under one iteration apart at {epoch_length} iterations '
-            f'per epoch (mmengine would fail on begin == end); it now spans iteration '
-            f'{span[0]} to {span[1]}.')
+            f'({_format(old)}) are under {span[1] - span[0]} iterations apart at '
+            f'{epoch_length} iterations per epoch (mmengine would fail, or hold the '
+            f'start value all run); it now runs from iteration {span[0]} to {span[1]}.')
     for note in notes:
         runner.logger.warning(note)
     return notes

@@ -6,8 +6,10 @@ ranks training on with nobody to stop them, holding GPUs and writing into the
 work dir. :func:`watch_launcher` starts a daemon thread that compares the
 parent pid with the launcher's every second; when the rank has been orphaned it
 writes why to stderr, kills its own child processes (dataloader workers) and
-exits. SIGTERM and SIGINT need nothing here: torchrun forwards them to each
-rank's process group, which ends the ranks and their workers within seconds.
+exits. SIGTERM and SIGINT to the launcher are forwarded to each rank's process
+group; :func:`stop_with_launcher` also makes SIGINT end a rank at once, like
+SIGTERM, instead of a KeyboardInterrupt that waits for the main thread (and
+then for the dataloader workers) before the rank ends.
 """
 import os
 import signal
@@ -16,6 +18,21 @@ import time
 
 EXIT_CODE = 1
 _watcher = None
+
+
+def stop_with_launcher(interval: float = 1.0) -> threading.Thread:
+    """Make this distributed rank end with its launcher: watch it, and let SIGINT
+    end the process at once (as SIGTERM does).
+
+    Args:
+        interval (float): Seconds between two looks at the parent pid.
+
+    Returns:
+        threading.Thread: The watching daemon thread.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    return watch_launcher(interval)
 
 
 def watch_launcher(interval: float = 1.0) -> threading.Thread:

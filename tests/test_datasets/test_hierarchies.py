@@ -88,3 +88,43 @@ def test_shipped_digits_hierarchy_by_name():
     coarse = h.level_classes[0]
     assert coarse[h.fine_to_level[0][DIGIT_NAMES.index('eight')]] == 'closed_loop_digits'
     assert coarse[h.fine_to_level[0][DIGIT_NAMES.index('seven')]] == 'straight_stroke_digits'
+
+
+@pytest.mark.parametrize('spec,error,message', [
+    ('CIFAR100', FileNotFoundError,
+     r"hierarchy='CIFAR100' is neither a shipped name nor an existing file .*does not "
+     r"exist.*Did you mean 'cifar100'\?"),
+    ('cifar-10', FileNotFoundError, r"Did you mean 'cifar10'\?"),
+    ('', ValueError, r"hierarchy='' is empty: use None for one level"),
+    ('  ', ValueError, r"hierarchy='  ' is empty"),
+])
+def test_unknown_hierarchy_names(spec, error, message):
+    with pytest.raises(error, match=message):
+        load_hierarchy(spec, ['a'])
+
+
+def test_a_directory_or_a_text_file_is_not_a_hierarchy(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r'is a directory; relative paths are read '
+                                                r'from the current directory'):
+        load_hierarchy(str(tmp_path), ['a'])
+    names = tmp_path / 'names.txt'
+    names.write_text('a\nb\n')
+    with pytest.raises(ValueError, match=r"names.txt': a hierarchy file ends in .json, "
+                                         r'.yaml or .yml'):
+        load_hierarchy(str(names), ['a', 'b'])
+
+
+def test_mismatch_names_close_spellings(tmp_path):
+    path = tmp_path / 'case.yaml'
+    path.write_text('fruit: [Apple, pear]\ntools: [saw]\n')
+    with pytest.raises(ValueError, match=r"missing from the hierarchy: \['apple'\].*not "
+                                         r"dataset classes: \['Apple'\]. Close spellings "
+                                         r"\(hierarchy -> dataset\): 'Apple' -> 'apple'"):
+        load_hierarchy(str(path), ['apple', 'pear', 'saw'])
+
+
+def test_a_path_object_and_unnamed_levels(tmp_path):
+    path = tmp_path / 'tree.yaml'
+    path.write_text('levels: ~\ntree:\n  x: [a]\n  y: [b]\n')
+    h = load_hierarchy(path, ['a', 'b'])
+    assert h.level_names == ['level0', 'level1'] and h.fine_to_level[0] == [0, 1]

@@ -70,3 +70,28 @@ def test_label_out_of_range(tree, tmp_path):
 def test_bad_split():
     with pytest.raises(ValueError, match="split must be one of"):
         ImageNetLT(split='training')
+
+
+def test_a_windows_edited_list_reads_like_the_original(tree, tmp_path):
+    root, classes = tree
+    text = open(os.path.join(root, 'ImageNet_LT_val.txt')).read()
+    edited = tmp_path / 'edited.txt'
+    edited.write_bytes(('\ufeff' + text.replace(' ', '\t').replace('\n', '\r\n') + '\r\n')
+                       .encode('utf-8'))
+    kwargs = dict(data_root=root, split='val', metainfo=dict(classes=classes))
+    plain, variant = ImageNetLT(**kwargs), ImageNetLT(ann_file=str(edited), **kwargs)
+    assert [plain.get_data_info(i)['img_path'] for i in range(len(plain))] == [
+        variant.get_data_info(i)['img_path'] for i in range(len(variant))]
+    assert plain.get_gt_labels().tolist() == variant.get_gt_labels().tolist()
+
+
+def test_a_list_line_without_label_names_file_and_line(tree, tmp_path):
+    root, classes = tree
+    good = open(os.path.join(root, 'ImageNet_LT_val.txt')).read().splitlines()
+    bad = tmp_path / 'list.txt'
+    bad.write_text('\n'.join(good[:3] + [good[3].rsplit(' ', 1)[0]]) + '\n')
+    with pytest.raises(ValueError, match=r"ImageNet-LT val list '.*list.txt': 1 line\(s\) "
+                                         r"are not \"relative/path label\".*line 4: "
+                                         r"'train/n01491361/n01491361_val.JPEG' \(no label"):
+        ImageNetLT(data_root=root, split='val', ann_file=str(bad),
+                   metainfo=dict(classes=classes))

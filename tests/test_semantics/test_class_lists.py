@@ -65,10 +65,15 @@ def test_hierarchy_tree_file_gives_groups(tmp_path):
 
 @pytest.mark.parametrize('content,message', [
     ([['a'], []], 'level 1 is empty'),
-    ([['a', ''], ['b']], 'empty names at positions \\[1\\]'),
+    ([['a', ''], ['b']], 'under level 0, an empty name'),
     ([['a', 'b'], ['a', 'c']], "'a' is used at level 0 and level 1"),
-    ({'levels': 3}, 'must be a mapping or a list'),
-    ([], 'no levels'),
+    ({'levels': 3}, 'keys "levels" and "tree" are reserved.*Put the tree under "tree:"'),
+    ({'levels': 3, 'tree': {'x': ['a']}}, r'"levels" must be a list of level names.*got '
+                                          r'str \'3\''),
+    ([], 'holds an empty list: no classes'),
+    ([['a', True]], r'under level 0, JSON true is not a class name; write it in quotes'),
+    (['a', ['b']], 'this list mixes names and lists'),
+    ([['x', ' y ']], r"the name ' y ' has leading/trailing spaces; write 'y'"),
 ])
 def test_bad_class_files_raise(tmp_path, content, message):
     path = tmp_path / 'bad.json'
@@ -77,16 +82,31 @@ def test_bad_class_files_raise(tmp_path, content, message):
         load_class_lists(str(path))
 
 
-@pytest.mark.parametrize('name,content', [
-    ('bad.yaml', b'fruit: [apple, pear\n'),
-    ('bad.json', b'[["a"], ["b"]'),
-    ('latin1.txt', b'caf\xe9\n'),
+@pytest.mark.parametrize('name,content,message', [
+    ('bad.yaml', b'fruit: [apple, pear\n', r"bad.yaml' is not valid YAML: line 2, column 1"),
+    ('bad.json', b'[["a"], ["b"]', r"bad.json' is not valid JSON: line 1, column 14"),
+    ('latin1.txt', b'tea\ncaf\xe9\n', r"latin1.txt' is not UTF-8: byte 7 \(line 2\) is "
+                                       r"b'\\xe9'. Save the file as UTF-8"),
+    ('blank.txt', b'# only a comment\n\n', r"blank.txt' is empty \(only blank lines or # "
+                                            r'comments\): give one class name per line'),
 ])
-def test_unreadable_class_files_raise_value_error(tmp_path, name, content):
+def test_unreadable_class_files_name_the_place(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(ValueError, match=f'cannot read the class file .*{name}'):
+    with pytest.raises(ValueError, match=message):
         load_class_lists(str(path))
+
+
+def test_yaml_no_on_010_stay_class_names(tmp_path):
+    path = tmp_path / 'levels.yaml'
+    path.write_text('- [yes, off]\n- [no, on, 010, null]\n')
+    assert load_class_lists(str(path)).level_classes == [['yes', 'off'],
+                                                         ['no', 'on', '010', 'null']]
+    tree = tmp_path / 'tree.yaml'
+    tree.write_text('levels: [answer, name]\ntree:\n  yes: [on, "010"]\n  no: [off]\n')
+    lists = load_class_lists(str(tree))
+    assert lists.level_classes == [['yes', 'no'], ['on', '010', 'off']]
+    assert lists.fine_to_level == [[0, 0, 1], [0, 1, 2]]
 
 
 def test_unknown_spec_names_the_choices():

@@ -104,6 +104,9 @@ def test_timeout_and_malformed_body_are_retried(key, server, tmp_path):
     '', '   ', 'I am sorry, but I cannot help with that request.',
     'A small animal that likes fish and sleeps a lot.',  # never names 'cat'
     'cat ' + 'word ' * 300,
+    'A cat.',  # under 5 words
+    'Le chat (cat) est un petit animal domestique qui aime dormir et chasser '
+    'les souris.',
 ])
 def test_bad_answer_is_asked_again(key, server, tmp_path, bad):
     server.behaviour = Script(plan={'cat': [Reply(text=bad)]})
@@ -112,6 +115,33 @@ def test_bad_answer_is_asked_again(key, server, tmp_path, bad):
     assert server.class_requests()['cat'] == 2
     text = read_description_file(str(tmp_path / 'd.json'))['classes']['cat']['text']
     assert text != bad.strip() and 'cat' in text
+
+
+def test_an_answer_another_class_has_is_asked_again(key, server, tmp_path):
+    same = 'The cat and the dog are both furry pets with four legs and a tail.'
+    server.behaviour = Script(plan={'cat': [Reply(text=same)],
+                                    'dog': [Reply(text=same.upper())]})
+    report = run(server, tmp_path / 'd.json', concurrency=1)
+    assert report.ok and server.class_requests()['dog'] == 2
+    classes = read_description_file(str(tmp_path / 'd.json'))['classes']
+    assert classes['cat']['text'] == same and 'dog' in classes['dog']['text']
+    assert classes['dog']['text'].lower() != same.lower()
+
+
+def test_kept_texts_that_break_the_rules_are_asked_again(key, server, tmp_path):
+    out = tmp_path / 'd.json'
+    assert run(server, out).ok
+    doc = json.loads(out.read_text())
+    doc['classes']['owl']['text'] = ('La chouette (owl) est un oiseau de nuit '
+                                     'qui chasse les souris dans les champs.')
+    doc['classes']['dog']['text'] = doc['classes']['cat']['text']
+    out.write_text(json.dumps(doc))
+    before = len(server.requests)
+    with pytest.warns(UserWarning, match='2 kept descriptions break the rules '
+                      "and are asked again .*dog: the same text as 'cat'"):
+        report = run(server, out, keep_existing=True)
+    assert report.ok and sorted(report.generated) == ['dog', 'owl']
+    assert sorted(r.class_name for r in server.requests[before:]) == ['dog', 'owl']
 
 
 def test_bad_answers_every_time_are_reported(key, server, tmp_path):

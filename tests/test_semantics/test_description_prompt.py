@@ -77,5 +77,10 @@ def test_validate_answer_reasons():
         'a refusal')
     assert validate_answer('As an AI model I will not: cat', 'cat').startswith(
         'a refusal')
-    assert validate_answer('A pet that purrs.', 'cat').startswith(
+    assert validate_answer('A small pet that purrs at home.', 'cat').startswith(
         'does not mention the class')
+    assert validate_answer('A cat purrs.', 'cat').startswith(
+        '3 words, under the floor of 5')
+    assert validate_answer('Le chat est un petit animal domestique qui aime '
+                           'dormir et chasser les souris: cat', 'cat').startswith(
+        "not English (the prompt's language): it reads as French")

@@ -71,6 +71,36 @@ def test_build_encoder_accepts_name_dict_and_instance(encoder):
         SentenceEncoder(batch_size=0)
 
 
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(batch_size=True), TypeError, r'encoder batch_size must be an int >= 1, '
+                                       r'got True \(bool\)'),
+    (dict(batch_size=8.0), TypeError, r'got 8\.0 \(float\)'),
+    (dict(device='gpu'), ValueError, r"device must be a torch device .* got 'gpu'"),
+    (dict(device=0), ValueError, r'device must be a torch device .* got 0 \(int\)'),
+    (dict(model=384), TypeError, r'encoder model must be a sentence-transformers '
+                                 r'name or a local model directory, got 384'),
+])
+def test_argument_types(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        SentenceEncoder(**kwargs)
+
+
+def test_cuda_device_without_cuda_names_the_fix():
+    import torch
+    if torch.cuda.is_available():
+        assert SentenceEncoder(device='cuda').device == 'cuda'
+        return
+    with pytest.raises(ValueError, match=r"device 'cuda' needs CUDA, which this "
+                                         r"machine does not have; use device='cpu'"):
+        SentenceEncoder(device='cuda')
+
+
+def test_unknown_dict_key_is_named():
+    with pytest.raises(ValueError, match=r"keys must be among \('model', 'device', "
+                                         r"'batch_size'\), got \['model_name'\]"):
+        build_encoder(dict(model_name='all-MiniLM-L6-v2'))
+
+
 def test_encode_gives_unit_384d_vectors_with_meaningful_geometry(encoder):
     emb = encoder.encode(['maple tree', 'oak tree', 'pickup truck', 'maple tree'])
     assert encoder.is_loaded

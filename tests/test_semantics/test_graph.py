@@ -141,6 +141,55 @@ def test_k_larger_than_candidates_is_clamped_with_warning():
         assert top_k_neighbours(np.eye(3), [0, 0, 0], 'C-F', 2).shape == (3, 0)
 
 
+@pytest.mark.parametrize('k, error, pattern', [
+    (True, TypeError, r'num_neighbours must be an int >= 0, got True \(bool\)'),
+    (1.5, TypeError, r'got 1\.5 \(float\)\. It is K'),
+    (-1, ValueError, r'num_neighbours must be an int >= 0, got -1'),
+])
+def test_k_type_and_range(k, error, pattern):
+    with pytest.raises(error, match=pattern):
+        top_k_neighbours(np.eye(5), [1, 1, 1, 0, 0], 'both', k)
+
+
+def test_levels_must_put_the_finest_level_first():
+    sim = np.eye(5)
+    with pytest.raises(ValueError, match=r'finest level \(the largest number\) first.*'
+                                         r'got \[0, 0, 1, 1, 1\]'):
+        top_k_neighbours(sim, [0, 0, 1, 1, 1], 'both', 1)  # coarse first
+    with pytest.raises(ValueError, match=r'contiguous.*got \[1, 0, 1, 0, 1\]'):
+        top_k_neighbours(sim, [1, 0, 1, 0, 1], 'both', 1)
+
+
+def test_non_finite_similarity_is_an_error():
+    sim = np.eye(5)
+    sim[1, 3] = np.nan
+    with pytest.raises(ValueError, match=r'1 non-finite entries among the fine rows '
+                                         r'\(first at \[1, 3\]\)'):
+        top_k_neighbours(sim, [1, 1, 1, 0, 0], 'both', 1)
+
+
+@pytest.mark.parametrize('level_classes, pattern', [
+    ([], 'level_classes must list the class names of every level'),
+    ('cat', 'level_classes must list'),
+    ([['a', 'b'], []], r'level_classes\[1\] must be a non-empty list'),
+    (['cat', 'dog'], r"level_classes\[0\] must be a non-empty list of class names, "
+                     r"got 'cat'.*one level: \[names\]"),
+    ([['a'], ['x', 'y', 'x']], r"level_classes\[1\] names \['x'\] more than once"),
+])
+def test_level_classes_are_checked(level_classes, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        build_semantic_graph(level_classes, source='names', cache_dir=False)
+
+
+def test_name_on_two_levels_warns(encoder):
+    with pytest.warns(UserWarning, match=r"1 class names appear on two levels: "
+                                         r"'fish' \(levels 0 and 1\)"):
+        graph = build_semantic_graph([['fish', 'tree'], ['fish', 'trout', 'oak']],
+                                     source='names', encoder=encoder,
+                                     cache_dir=False, num_neighbours=1)
+    assert graph.neighbours.shape == (3, 1)
+
+
 def test_real_names_graph_per_mode(encoder, cifar100, tmp_path):
     names = node_names(cifar100)
     tables = {}

@@ -1,18 +1,24 @@
 """The shipped description sets: complete, within the rules, no near-copies.
 
 Every class of every level is present with a non-empty text under 300 words
-that names the class; no two classes have near-identical texts (cosine of the
+that names the class; each set records its class list and loads for its own
+hierarchy without any warning; no two classes have near-identical texts (cosine of the
 all-MiniLM-L6-v2 embeddings above 0.97 fails: a shared sentence with the name
 swapped would not tell fine-grained neighbours apart). The ImageNet set also
 builds the full 1,000-class graph (K = 4) on the real model.
 """
+import warnings
+
 import numpy as np
 import pytest
 
 from skcl_mm.semantics import (build_semantic_graph, load_class_lists,
                                load_descriptions, read_description_file)
 from skcl_mm.semantics.description_prompt import validate_answer
-from skcl_mm.semantics.descriptions import description_set_path
+from skcl_mm.semantics.class_record import RECORD_KEY, matches
+from skcl_mm.semantics.description_rules import set_problems
+from skcl_mm.semantics.descriptions import (check_descriptions,
+                                            description_set_path)
 
 SETS = ('cifar10', 'cifar100', 'digits', 'imagenet')
 NEAR_COPY = 0.97
@@ -33,6 +39,18 @@ def test_every_class_present_and_valid(name):
     problems = {c: validate_answer(texts[c], c) for c in expected}
     assert not {c: p for c, p in problems.items() if p}
     assert all(20 <= len(texts[c].split()) <= 300 for c in expected)
+    assert set_problems(texts) == ({}, {})  # English, no duplicates
+
+
+@pytest.mark.parametrize('name', SETS)
+def test_records_its_class_list_and_loads_without_warning(name):
+    level_classes = load_class_lists(name).level_classes
+    header = read_description_file(description_set_path(name))['header']
+    (record, ) = header[RECORD_KEY]
+    assert record['classes'] == name and matches(record, level_classes)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        check_descriptions(load_descriptions(name), level_classes, out=name)
 
 
 @pytest.mark.parametrize('name', SETS)

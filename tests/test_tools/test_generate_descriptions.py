@@ -144,8 +144,56 @@ def test_bad_inputs_exit_2_and_keep_the_file(tmp_path, class_file, monkeypatch,
         malformed = tmp_path / 'malformed.yaml'
         malformed.write_text('fruit: [apple, pear\n')
         assert tool.main(tool_args(str(malformed), out, server)) == 2
-        assert 'cannot read the class file' in capsys.readouterr().err
+        assert 'malformed.yaml' in capsys.readouterr().err
         assert tool.main(tool_args(class_file, out, server,
                                    '--concurrency', '0')) == 2
     assert server.requests == []
     assert json.loads(out.read_text())['classes'] == {'apple': 3}
+
+
+@pytest.mark.parametrize('extra,message', [
+    (['--concurrency', '0'], 'concurrency (--concurrency) must be an integer >= 1'),
+    (['--temperature', '-0.5'], 'temperature (--temperature) must be between 0 '
+                                'and 2 (the OpenAI API range), got -0.5'),
+    (['--temperature', '3'], 'got 3.0'),
+    (['--timeout', '0'], 'timeout (--timeout) must be a number of seconds > 0'),
+    (['--max-retry-wait', '-1'], 'max_retry_wait (--max-retry-wait) must be a '
+                                 'finite float >= 0, got -1.0'),
+    (['--answer-attempts', '0'], 'answer_attempts (--answer-attempts) must be'),
+    (['--max-retries', '-2'], 'max_retries (--max-retries) must be a finite int'),
+    (['--model', ' '], '--model must name the chat model on the server'),
+    (['--base-url', 'localhost:8000/v1'], "--base-url 'localhost:8000/v1' is not "
+                                          'an http:// or https:// URL'),
+    (['--out', '{tmp}'], '--out {tmp} is a directory; give a file path in it'),
+    (['--classes', '{tmp}/nope.txt'], "--classes '{tmp}/nope.txt' is neither a "
+                                      'built-in set'),
+    (['--classes', '{c100}'], 'is a description file (the output of this tool), '
+                              'not a class list. Give the classes it describes '
+                              '(--classes cifar100)'),
+    (['--classes', 'cifar10', '--out', '{c100}'],
+     'describes --classes cifar100 (120 classes; per level, coarsest first: 20, '
+     '100), not the classes given now, --classes cifar10 (12 classes; per level, '
+     'coarsest first: 2, 10); it holds 120 classes'),
+])
+def test_user_mistakes_exit_2_before_any_request(tmp_path, class_file,
+                                                 monkeypatch, capsys, extra,
+                                                 message):
+    from skcl_mm.semantics.descriptions import description_set_path
+    monkeypatch.setenv('OPENAI_API_KEY', FAKE_KEY)
+    c100 = tmp_path / 'c100.json'
+    c100.write_bytes(open(description_set_path('cifar100'), 'rb').read())
+    out = tmp_path / 'out.json'
+    fill = dict(tmp=str(tmp_path), c100=str(c100))
+    extra = [arg.format(**fill) for arg in extra]
+    with OpenAIServer() as server:
+        args = tool_args(class_file, out, server)
+        for flag, value in zip(extra[::2], extra[1::2]):
+            if flag in args:
+                args[args.index(flag) + 1] = value
+            else:
+                args += [flag, value]
+        assert load_tool().main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('error: ') and message.format(**fill) in err
+    assert server.requests == [] and not out.exists()
+    assert c100.read_bytes() == open(description_set_path('cifar100'), 'rb').read()

@@ -83,3 +83,16 @@ def test_mmpretrain_inferencer_predicts(quickstart):
     expected = [SklearnDigits.METAINFO['classes'][p['gt_label']] for p in picks]
     assert sum(p == e for p, e in zip(predicted, expected)) >= 6, (predicted, expected)
     assert all(len(r['pred_scores']) == 10 for r in results)
+
+
+def test_readme_inferencer_snippet_runs_as_pasted(quickstart, capsys):
+    """The README's prediction snippet, with only the work dir substituted."""
+    readme = open(osp.join(REPO, 'README.md')).read()
+    block = readme.split('After the quickstart, this runs as pasted:')[1]
+    code = block.split('```python\n')[1].split('```')[0]
+    assert "'work_dirs/skcl_resnet32_digitslt/epoch_20.pth'" in code
+    code = code.replace("'work_dirs/skcl_resnet32_digitslt/epoch_20.pth'",
+                        repr(osp.join(quickstart[0], 'epoch_20.pth')))
+    code = code.replace("'configs/quickstart/", repr(REPO + '/configs/quickstart/')[:-1])
+    exec(compile(code, 'README.md', 'exec'), {})
+    assert capsys.readouterr().out.strip().splitlines()[-1] == 'zero'

@@ -36,6 +36,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=250,
     num_workers=0,
+    persistent_workers=False,  # mmpretrain's own train.py would force True
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='LongTailHierarchyDataset', hierarchy='digits',

@@ -9,6 +9,13 @@ param_scheduler = [
          convert_to_iter_based=True),
     dict(type='MultiStepLR', by_epoch=True, milestones=[240, 270], gamma=0.1),
 ]
+# The run length the points above were written for. skcl_mm's tools/train.py
+# scales every point (begin, end, T_max, milestones) by train_cfg.max_epochs / 300,
+# so any length works: 200 gives BCL's own schedule (warm-up 3.33, x0.1 at 160
+# and 180), 1 a smoke run. The copy of param_scheduler tells the tools whether
+# a child config replaced the points (then they are used as written and checked
+# against max_epochs). A config with its own param_scheduler states its own.
+param_scheduler_written_for = dict(max_epochs=300, param_scheduler=param_scheduler)
 train_cfg = dict(by_epoch=True, max_epochs=300, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()

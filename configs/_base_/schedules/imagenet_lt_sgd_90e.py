@@ -7,6 +7,9 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, T_max=90, eta_min=0.0,
          convert_to_iter_based=True),
 ]
+# Points written for 90 epochs: tools/train.py scales them to train_cfg.max_epochs
+# (see cifar_lt_sgd_300e.py).
+param_scheduler_written_for = dict(max_epochs=90, param_scheduler=param_scheduler)
 train_cfg = dict(by_epoch=True, max_epochs=90, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()

@@ -73,6 +73,22 @@ def check_level_weights(weights, num_levels: int) -> Optional[List[float]]:
         'first), e.g. [1.0, 2.0].')
 
 
+def contrastive_cfg(cfg, level_num_classes: List[int]) -> dict:
+    """The ``contrastive_loss`` config with the head's ``level_num_classes``."""
+    if not isinstance(cfg, dict):
+        raise TypeError("SKCLHead contrastive_loss must be a dict(type='SKCLLoss', "
+                        f'...) or None, got {cfg!r} ({type(cfg).__name__}).')
+    own = cfg.get('level_num_classes')
+    if isinstance(own, (list, tuple)):
+        own = list(own)
+    if own is not None and own != list(level_num_classes):
+        raise ValueError(
+            f'SKCLHead contrastive_loss.level_num_classes={own!r} differs from '
+            f'the head\'s level_num_classes={list(level_num_classes)}; remove it '
+            'from contrastive_loss (the head passes its own).')
+    return dict(cfg, level_num_classes=list(level_num_classes))
+
+
 def check_some_loss(weights: Sequence[float], contrastive: bool) -> None:
     """At least one loss term has a weight > 0."""
     if not contrastive and not any(weights):

@@ -13,7 +13,7 @@ from ..losses import LogitAdjustedCrossEntropyLoss, SKCLLoss
 from .head_checks import (check_features, check_first_batch,
                           check_head_widths, check_level_num_classes,
                           check_level_weights, check_some_loss, check_topk,
-                          level_targets, views_of)
+                          contrastive_cfg, level_targets, views_of)
 from .level_classifier import build_level_classifier
 from .mlp import mlp_bn
 
@@ -113,11 +113,7 @@ class SKCLHead(ClsHead):
     def _build_contrastive(self, cfg: Optional[dict]) -> Optional[SKCLLoss]:
         if cfg is None:
             return None
-        if not isinstance(cfg, dict):
-            raise TypeError('SKCLHead contrastive_loss must be a dict(type='
-                            "'SKCLLoss', ...) or None, got "
-                            f'{cfg!r} ({type(cfg).__name__}).')
-        module = MODELS.build(dict(cfg, level_num_classes=self.level_num_classes))
+        module = MODELS.build(contrastive_cfg(cfg, self.level_num_classes))
         if not isinstance(module, SKCLLoss):
             raise TypeError('contrastive_loss must build an SKCLLoss, got '
                             f'{type(module).__name__}.')

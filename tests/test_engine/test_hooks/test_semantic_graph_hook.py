@@ -22,6 +22,7 @@ import skcl_mm  # noqa: F401  (registers SKCLHead, SemanticGraphHook)
 from skcl_mm.datasets.hierarchies import builtin_hierarchy
 from skcl_mm.engine.hooks import SemanticGraphHook
 from skcl_mm.semantics import MissingDescriptionsError
+from skcl_mm.semantics.encoder import EncoderUnavailableError
 from skcl_mm.semantics.descriptions import (build_description_set,
                                             write_description_file)
 from skcl_mm.semantics.graph import build_semantic_graph
@@ -128,6 +129,83 @@ def test_constructor_errors():
         SemanticGraphHook(source='names', mode='diagonal')
     with pytest.raises(ValueError, match='>= 0'):
         SemanticGraphHook(source='names', num_neighbours=-1)
+
+
+@pytest.mark.parametrize('kwargs, error, pattern', [
+    (dict(descriptions=5), TypeError,
+     r"descriptions must be a shipped set name .* got 5 \(int\)"),
+    (dict(descriptions='cifar-100'), ValueError,
+     r"descriptions='cifar-100' is neither a shipped set .* Did you mean 'cifar100'"),
+    (dict(source='names', num_neighbours=True), TypeError,
+     r'num_neighbours must be an int >= 0, got True \(bool\)\. Leave it unset'),
+    (dict(source='names', num_neighbours=2.0), TypeError, r'got 2\.0 \(float\)'),
+    (dict(source='names', encoder='/no/such/model'), EncoderUnavailableError,
+     r"Encoder directory '/no/such/model' does not exist"),
+    (dict(source='names', encoder=3), TypeError, 'encoder must be None, a model name'),
+    (dict(source='names', encoder=dict(name='x')), ValueError,
+     r"encoder dict keys must be among \('model', 'device', 'batch_size'\), got \['name'\]"),
+    (dict(source='names', encoder=dict(device='gpu')), ValueError,
+     r"encoder device must be a torch device such as 'cpu' or 'cuda', got 'gpu'"),
+    (dict(source='names', encoder=dict(batch_size=0)), ValueError,
+     r'encoder batch_size must be an int >= 1, got 0'),
+    (dict(source='names', cache_dir=True), TypeError,
+     r'cache_dir must be None .* or False \(no cache\), got True \(bool\)'),
+    (dict(source='names', num_logged_classes=-1), ValueError,
+     r'num_logged_classes must be an int >= 0, got -1'),
+    (dict(source='names', save_figures='no'), TypeError,
+     r"save_figures must be True or False, got 'no'"),
+])
+def test_argument_types_and_ranges(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        SemanticGraphHook(**kwargs)
+
+
+def test_cache_dir_that_is_a_file_is_refused(tmp_path, monkeypatch):
+    a_file = tmp_path / 'cache.npz'
+    a_file.write_bytes(b'x')
+    with pytest.raises(ValueError, match=r"cache_dir '.*cache\.npz' is a file, not a "
+                                         r'directory'):
+        SemanticGraphHook(source='names', cache_dir=str(a_file))
+    with pytest.raises(ValueError, match=r"cache_dir '.*cache\.npz/sub' is not "
+                                         'writable'):
+        SemanticGraphHook(source='names', cache_dir=str(a_file / 'sub'))
+    monkeypatch.setenv('SKCL_MM_CACHE', str(a_file))
+    with pytest.raises(ValueError, match=r'the default cache directory '
+                                         r'\(\$SKCL_MM_CACHE .*is a file'):
+        SemanticGraphHook(source='names')
+    assert SemanticGraphHook(source='names', cache_dir=False).cache_dir is False
+
+
+def _head(levels, **loss):
+    from skcl_mm.models.heads import SKCLHead
+    return SKCLHead(8, levels, mlp_hidden_channels=4, feat_channels=4,
+                    contrastive_loss=dict(type='SKCLLoss', **loss))
+
+
+def test_head_levels_must_match_the_dataset_level_and_counts():
+    hierarchy = builtin_hierarchy('cifar10')
+    meta = dict(classes=hierarchy.fine_classes, level_classes=hierarchy.level_classes)
+    with pytest.raises(ValueError, match=r'level_num_classes=\[3, 10\] but the '
+                                         r'training dataset has \[2, 10\] .* level 0 '
+                                         r'has 3 classes in the head and 2 in the '
+                                         r'dataset; set level_num_classes=\[2, 10\]'):
+        SemanticGraphHook._level_classes(meta, _head([3, 10]))
+    flat = dict(classes=hierarchy.fine_classes)  # not wrapped: one level
+    with pytest.raises(ValueError, match=r'has 2 levels but the training dataset has '
+                                         r'1 \(its metainfo has no level_classes.*'
+                                         r'set level_num_classes=\[10\].*'
+                                         r'LongTailHierarchyDataset'):
+        SemanticGraphHook._level_classes(flat, _head([2, 10]))
+    assert SemanticGraphHook._level_classes(meta, _head([2, 10]))[0] == [
+        'vehicles', 'animals']
+
+
+def test_hook_mode_differing_from_the_head_is_an_error():
+    hook = SemanticGraphHook(source='names', mode='both')
+    with pytest.raises(ValueError, match=r"mode='both' but the head's SKCLLoss mode "
+                                         r"is 'F-F'; state the mode once"):
+        hook._mode_and_k(_head([2, 10], mode='F-F'))
+    assert hook._mode_and_k(_head([2, 10])) == ('both', 2)
 
 
 def test_sets_head_buffer_saves_pictures_and_logs(tmp_path, description_file,

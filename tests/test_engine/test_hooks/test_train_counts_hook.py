@@ -116,8 +116,12 @@ def test_train_run_writes_counts_file_that_a_test_run_reads(tmp_path):
     path = os.path.join(str(tmp_path), 'train_counts.json')
     with open(path) as f:
         record = json.load(f)
+    fingerprint = record.pop('subset_fingerprint')
     assert record == dict(classes=list(CLASSES), class_counts=[8, 4, 2],
                           level_counts=[[12, 2], [8, 4, 2]], many_thr=4, few_thr=2)
+    assert fingerprint == runner.train_dataloader.dataset.metainfo['subset_fingerprint']
+    assert (fingerprint['num_images'], fingerprint['imbalance_factor'],
+            fingerprint['hierarchy']) == (14, 4.0, 'tree.json')
     assert (f'wrote {path}; tools/test.py without the training data reads it with '
             '--cfg-options custom_hooks.0.build_train_dataset=False') in read_log(runner)
 

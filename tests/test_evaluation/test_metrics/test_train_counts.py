@@ -58,9 +58,31 @@ def test_counts_file_round_trip_with_classes_and_thresholds(tmp_path):
     path = str(tmp_path / 'train_counts.json')
     write_train_counts_file(path, ['a', 'b'], [9, 4], [[13], [9, 4]], (8, 5))
     assert read_train_counts_file(path) == dict(
-        class_counts=[9, 4], classes=['a', 'b'], thresholds=(8, 5))
-    assert json.loads(open(path).read())['level_counts'] == [[13], [9, 4]]
+        class_counts=[9, 4], classes=['a', 'b'], thresholds=(8, 5), subset_fingerprint=None)
+    record = json.loads(open(path).read())
+    assert record['level_counts'] == [[13], [9, 4]] and 'subset_fingerprint' not in record
     write_train_counts_file(path, None, [3], [[3]], None)
     assert read_train_counts_file(path) == dict(
-        class_counts=[3], classes=None, thresholds=None)
+        class_counts=[3], classes=None, thresholds=None, subset_fingerprint=None)
     assert not (tmp_path / 'train_counts.json.tmp').exists()
+
+
+def test_counts_file_carries_the_subset_fingerprint(tmp_path):
+    from skcl_mm.evaluation.metrics.train_counts import (read_train_counts_file,
+                                                         write_train_counts_file)
+    fingerprint = dict(version=1, dataset='CIFAR100', split='train', imbalance_factor=100.0,
+                       seed=0, hierarchy='cifar100', level_classes_sha256='ab',
+                       num_images=10847, image_ids_sha256='cd')
+    path = str(tmp_path / 'train_counts.json')
+    write_train_counts_file(path, ['a'], [3], [[3]], None, fingerprint)
+    assert json.loads(open(path).read())['subset_fingerprint'] == fingerprint
+    assert read_train_counts_file(path)['subset_fingerprint'] == fingerprint
+    assert load_train_counts(path) == [3]
+
+
+def test_a_hand_edited_fingerprint_that_is_not_an_object(tmp_path):
+    path = tmp_path / 'train_counts.json'
+    path.write_text(json.dumps(dict(class_counts=[3], subset_fingerprint='abc')))
+    with pytest.raises(ValueError, match=r'"subset_fingerprint" must be a JSON object '
+                                         r'\(as TrainCountsHook writes it\), got str'):
+        load_train_counts(str(path))

@@ -168,6 +168,11 @@ def test_baselines_from_the_same_head():
      'every loss weight is 0.*nothing would be trained'),
     (dict(contrastive_loss='SKCLLoss'), TypeError,
      r"contrastive_loss must be a dict\(type='SKCLLoss', \.\.\.\) or None"),
+    (dict(contrastive_loss=dict(type='SKCLLoss', level_num_classes=[20, 100])),
+     ValueError, r'contrastive_loss\.level_num_classes=\[20, 100\] differs from the '
+     r"head's level_num_classes=\[2, 6\]; remove it"),
+    (dict(contrastive_loss=dict(type='SKCLLoss', temperature=-0.1)), ValueError,
+     r'SKCLLoss temperature must be a finite number > 0, got -0\.1'),
     (dict(loss=dict(type='CrossEntropyLoss')), TypeError,
      'LogitAdjustedCrossEntropyLoss'),
 ])
