@@ -222,10 +222,12 @@ def _make_handler(server: OpenAIServer):
                 return self._send(request, reply.status, reply.raw, 'malformed',
                                   reply.headers)
             if reply.status >= 400:
-                return self._send(request, reply.status, _error(reply.status),
-                                  str(reply.status), reply.headers)
-            payload = _completion(reply.text or '', body.get('model', ''), request.index)
-            self._send(request, 200, payload, 'answered', reply.headers)
+                payload, outcome = _error(reply.status), str(reply.status)
+            else:
+                payload = _completion(reply.text or '', body.get('model', ''),
+                                      request.index)
+                outcome = 'answered'
+            self._send(request, reply.status, payload, outcome, reply.headers)
 
         def _send(self, request: Request, status: int, payload: bytes, outcome: str,
                   headers: Optional[Dict[str, str]] = None):

@@ -15,6 +15,7 @@ twice. The generator refuses to write into a file recorded for other classes
 not the recorded one (:func:`skcl_mm.semantics.descriptions.check_descriptions`).
 """
 import hashlib
+import os
 import warnings
 from typing import List, Optional, Sequence
 
@@ -130,9 +131,16 @@ def check_out_record(doc: Optional[dict], path: str, record: dict,
     raise ClassListMismatchError(
         f'--out {path} describes {describe_all(records)}, not the classes given '
         f'now, {describe(record)}; it holds {len(foreign)} classes that are not '
-        f'among them ({shown}). Nothing was requested. Write these classes to '
-        f'another file (another --out), or add them to this file on purpose '
-        f'with --merge (it then records both class lists).')
+        f'among them ({shown}). Nothing was requested. Write the classes given '
+        f'now to another file (another --out, e.g. --out '
+        f'{suggested_out(record["classes"])}), or add them to this file on '
+        f'purpose with --merge (it then records both class lists).')
+
+
+def suggested_out(classes_arg: str) -> str:
+    """An output name for ``--classes classes_arg`` ('cifar10_descriptions.json')."""
+    stem = os.path.splitext(os.path.basename(str(classes_arg)))[0] or 'classes'
+    return f'{stem}_descriptions.json'
 
 
 def load_warning(records: Optional[List[dict]], level_classes: Sequence[Sequence[str]],

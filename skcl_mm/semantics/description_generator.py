@@ -253,13 +253,9 @@ def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
         return report
     if changed:
         store.save()
-    todo = []
-    for prompt in prompts:
-        if prompt.name not in broken and store.is_cached(prompt, model,
-                                                         keep_existing):
-            report.cached.append(prompt.name)
-        else:
-            todo.append(prompt)
+    todo = [p for p in prompts if p.name in broken
+            or not store.is_cached(p, model, keep_existing)]
+    report.cached = [p.name for p in prompts if p not in todo]
     store.update_levels({p.name: p.level for p in prompts if p.name in report.cached})
     if todo:
         _run_all(todo, store, report, make_client(base_url, policy), model,

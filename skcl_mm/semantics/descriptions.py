@@ -47,12 +47,13 @@ def load_descriptions(name_or_path: str) -> Dict[str, str]:
             'MODEL and pass that file instead.')
     doc = read_description_file(path)
     texts = {name: entry['text'] for name, entry in doc['classes'].items()}
-    check_description_texts(texts, path)
+    records = class_record.recorded(doc['header']) or [{'classes': '...'}]
+    check_description_texts(texts, path, classes_arg=records[0]['classes'])
     return texts
 
 
 def check_description_texts(texts: Dict[str, str], source: str,
-                            from_file: bool = True):
+                            from_file: bool = True, classes_arg: str = '...'):
     """Refuse texts that cannot be right; warn once about long ones.
 
     Raises :class:`InvalidDescriptionsError` naming every class whose text is
@@ -65,14 +66,17 @@ def check_description_texts(texts: Dict[str, str], source: str,
         source (str): The file (or what to call the texts) in messages.
         from_file (bool): Whether ``source`` is a description file (the
             message then says how to regenerate the broken entries).
+        classes_arg (str): The ``--classes`` the file was generated for.
     """
     errors, long = set_problems(texts)
     if errors:
-        fix = (f'Fix these texts by hand, or delete their entries and run '
-               f'{GENERATE_TOOL} --out {source} ... again to ask only for them'
+        fix = (f'Fix these texts by hand, or run {GENERATE_TOOL} --classes '
+               f'{classes_arg} --out {source} --model MODEL again: it asks '
+               'again for the entries that break these rules'
                if from_file else 'Fix these texts')
         raise InvalidDescriptionsError(
-            f'{len(errors)} descriptions in {source} cannot be right: '
+            f'{len(errors)} description{"s" if len(errors) != 1 else ""} in '
+            f'{source} cannot be right: '
             f'{"; ".join(format_problems(errors))}. {fix}.')
     if long:
         shown = ', '.join(f'{name} ({n})' for name, n in list(long.items())[:20])
@@ -88,6 +92,21 @@ def _classes_argument(level_classes: Sequence[Sequence[str]]) -> str:
     """The --classes value that names ``level_classes``, if a built-in one."""
     from .class_lists import builtin_name_of
     return builtin_name_of(level_classes) or 'HIERARCHY_FILE'
+
+
+def _generate_command(level_classes, out: Optional[str],
+                      other_dataset: bool) -> str:
+    """The command that generates the missing descriptions: into ``out``, or,
+    when ``out`` records another dataset's classes, into a file of their own."""
+    classes_arg = _classes_argument(level_classes)
+    if not other_dataset:
+        return (f'{GENERATE_TOOL} --classes {classes_arg} --out '
+                f'{out or "descriptions.json"} --model MODEL [--base-url URL] '
+                '--keep-existing')
+    return (f'{GENERATE_TOOL} --classes {classes_arg} --out '
+            f'{class_record.suggested_out(classes_arg)} --model MODEL '
+            f'[--base-url URL]\n(or add them to {out} on purpose: the same '
+            f'command with --out {out} --merge)')
 
 
 def _recorded_lists(out: Optional[str]):
@@ -121,7 +140,8 @@ def check_descriptions(descriptions: Dict[str, str],
         if out is None:
             needed = {n: descriptions[n] for names in level_classes for n in names}
             check_description_texts(needed, 'the given descriptions', False)
-        warning = class_record.load_warning(records, level_classes, out)
+        warning = class_record.load_warning(records, level_classes,
+                                            resolve_description_path(out))
         if warning:
             warnings.warn(warning)
         return
@@ -132,14 +152,11 @@ def check_descriptions(descriptions: Dict[str, str],
         shown = ', '.join(names[:20]) + (f', ... ({len(names)} in all)'
                                          if len(names) > 20 else '')
         per_level.append(f'level {level}: {shown}')
-    command = (f'{GENERATE_TOOL} --classes {_classes_argument(level_classes)} '
-               f'--out {out or "descriptions.json"} --model MODEL '
-               '[--base-url URL] --keep-existing')
+    hint = class_record.missing_hint(records, level_classes)
+    command = _generate_command(level_classes, out, other_dataset=bool(hint))
     raise MissingDescriptionsError(
         f'Descriptions are missing for {len(missing)} of {total} classes '
-        f'({"; ".join(per_level)}).'
-        f'{class_record.missing_hint(records, level_classes)} Generate them '
-        f'with:\n  {command}\n'
+        f'({"; ".join(per_level)}).{hint} Generate them with:\n  {command}\n'
         '(--keep-existing keeps every class already in the file and asks the '
         'LLM only for the missing ones; the key comes from OPENAI_API_KEY. '
         '--classes takes the dataset\'s hierarchy file, the tree with every '

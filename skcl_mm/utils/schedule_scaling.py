@@ -8,11 +8,12 @@ replaced the points later)::
 
 For a training run of another length, :func:`fit_schedule` multiplies every
 point (``begin``, ``end``, ``T_max``, ``milestones``, ``step_size``,
-``periods``, ``total_steps``) by ``length / written length``. Epoch points that
-mmengine converts to iterations (``convert_to_iter_based=True``) may become
-fractional; ``milestones`` and ``step_size`` stay whole epochs (mmengine
-compares them with the iteration counter exactly), and points of schedulers
-stepped once per epoch or iteration are rounded, keeping every span >= 1.
+``periods``, ``total_steps``) by ``length / written length``. ``begin``, ``end``
+and ``T_max`` of epoch-based schedulers may become fractional: mmengine converts
+them to iterations (``convert_to_iter_based=True``, switched on for an
+epoch-stepped scheduler whose points stop being whole epochs). ``milestones``
+and ``step_size`` stay whole (mmengine compares them with the step counter
+exactly), as do iteration points; ramps keep >= 2 steps (:func:`min_span`).
 Points without a declaration (a user's own schedule) are used as written and
 checked: one that lies beyond the run or makes mmengine fail stops the tool
 before any work, naming the scheduler, its points and the fix.
@@ -55,6 +56,11 @@ def in_run_units(sched, unit):
     return bool(sched.get('by_epoch', True)) == (unit == 'max_epochs')
 
 
+def type_name(sched):
+    """The scheduler's type as a string (a class given as type gives its name)."""
+    return str(getattr(sched.get('type'), '__name__', sched.get('type')) or '')
+
+
 def min_span(sched):
     """Steps between begin and end a scheduler needs to finish its change.
 
@@ -62,8 +68,7 @@ def min_span(sched):
     their end value at step ``end - begin - 1``: over one step they hold the
     start value (e.g. 1% of the lr) for the rest of the run.
     """
-    name = getattr(sched.get('type'), '__name__', sched.get('type')) or ''
-    return 2 if 'Linear' in name or 'Constant' in name else 1
+    return 2 if 'Linear' in type_name(sched) or 'Constant' in type_name(sched) else 1
 
 
 def _round(value, minimum):
@@ -71,12 +76,18 @@ def _round(value, minimum):
 
 
 def _steps_per_iteration(sched, ratio):
-    """True when an epoch-stepped ramp would shrink below its minimum span: it is
-    then stepped per iteration (convert_to_iter_based) to keep its proportion."""
-    if fractional(sched) or not sched.get('by_epoch', True) or 'end' not in sched:
+    """True when an epoch-stepped scheduler is to be stepped per iteration after
+    scaling: a point that is no longer a whole epoch (rounding would distort it,
+    e.g. a cosine starting at epoch 0.1 of a 1-epoch run), or a ramp shorter than
+    :func:`min_span`. mmengine then converts the exact points itself."""
+    if (fractional(sched) or not sched.get('by_epoch', True)
+            or 'ReduceOnPlateau' in type_name(sched)):  # it has no iteration form
         return False
-    span = _round(sched['end'] * ratio, 1) - _round(sched.get('begin', 0) * ratio, 0)
-    return span < min_span(sched)
+    scaled = {k: sched[k] * ratio for k in FRACTIONAL
+              if isinstance(sched.get(k), (int, float)) and sched[k] < INF_LIKE}
+    if any(abs(v - round(v)) > 1e-9 for v in scaled.values()):
+        return True
+    return 'end' in scaled and scaled['end'] - scaled.get('begin', 0) < min_span(sched)
 
 
 def scale_scheduler(sched, ratio, unit, length):

@@ -54,9 +54,10 @@ def test_other_classes_are_refused_before_any_request(server, tmp_path):
         f'--out {out} describes --classes pets.yaml (3 classes; per level, '
         'coarsest first: 1, 2), not the classes given now, --classes birds.yaml '
         '(3 classes; per level, coarsest first: 1, 2); it holds 3 classes that '
-        'are not among them (pets, cat, dog). Nothing was requested. Write '
-        'these classes to another file (another --out), or add them to this '
-        'file on purpose with --merge (it then records both class lists).')
+        'are not among them (pets, cat, dog). Nothing was requested. Write the '
+        'classes given now to another file (another --out, e.g. --out '
+        'birds_descriptions.json), or add them to this file on purpose with '
+        '--merge (it then records both class lists).')
     assert len(server.requests) == before and out.read_text() == content
 
 

@@ -176,8 +176,10 @@ def test_load_refuses_texts_that_cannot_be_right(tmp_path, name, text, reason):
     with pytest.raises(D.InvalidDescriptionsError) as err:
         D.load_descriptions(path)
     message = str(err.value)
-    assert f'1 descriptions in {path} cannot be right: {reason}' in message
-    assert f'generate_descriptions.py --out {path}' in message
+    assert f'1 description in {path} cannot be right: {reason}' in message
+    assert (f'or run python tools/generate_descriptions.py --classes ... --out '
+            f'{path} --model MODEL again: it asks again for the entries that '
+            'break these rules') in message
 
 
 def test_load_warns_once_naming_long_texts(tmp_path):
@@ -221,8 +223,11 @@ def test_recorded_class_list_is_compared_at_load(tmp_path):
     more = [LEVELS[0], LEVELS[1] + ['eel']]
     with pytest.raises(D.MissingDescriptionsError) as err:
         D.check_descriptions(loaded, more, out=path)
-    assert 'level 1: eel). The file was generated for --classes wide.yaml' in \
-        str(err.value)
+    message = str(err.value)
+    assert 'level 1: eel). The file was generated for --classes wide.yaml' in message
+    assert ('--classes HIERARCHY_FILE --out HIERARCHY_FILE_descriptions.json '
+            f'--model MODEL [--base-url URL]\n(or add them to {path} on purpose: '
+            f'the same command with --out {path} --merge)') in message
 
 
 def test_file_without_record_loads_without_warning(tmp_path):

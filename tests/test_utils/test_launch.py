@@ -1,9 +1,16 @@
 """Checks of skcl_mm/utils/launch.py that stop a run before any work."""
+import glob
+import os.path as osp
+
 import pytest
 import torch
 from mmengine.config import Config
 
-from skcl_mm.utils.launch import check_resume
+from skcl_mm.utils.launch import LOADERS, check_resume
+from tests.tools_runner import REPO
+
+SHIPPED = sorted(f for f in glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
+                 if '_base_' not in f)
 
 
 def test_resume_auto_without_a_checkpoint_says_it_starts_over(tmp_path):
@@ -53,3 +60,16 @@ def test_old_format_best_checkpoint_is_refused_too(tmp_path):
     torch.save(dict(state_dict={}), best, _use_new_zipfile_serialization=False)
     with pytest.raises(SystemExit, match='no optimizer or scheduler state'):
         check_resume(cfg, str(best))
+
+
+@pytest.mark.parametrize('config', SHIPPED, ids=lambda p: osp.relpath(p, REPO))
+def test_shipped_loaders_work_under_mmpretrains_own_train_py(config):
+    """mmpretrain's tools/train.py fills in persistent_workers=True unless the
+    config says otherwise; torch refuses it without workers."""
+    cfg = Config.fromfile(config)
+    for field in LOADERS:
+        loader = dict(pin_memory=True, persistent_workers=True)  # mmpretrain's defaults
+        loader.update(cfg[field])
+        torch.utils.data.DataLoader(
+            [0], num_workers=loader['num_workers'],
+            persistent_workers=loader['persistent_workers'])  # raises ValueError

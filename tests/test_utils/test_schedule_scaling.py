@@ -3,6 +3,7 @@ on the shipped configs and on config files a user writes."""
 import argparse
 import glob
 import os.path as osp
+import re
 
 import pytest
 from mmengine.config import Config
@@ -72,18 +73,38 @@ def test_imagenet_cosine_follows_max_epochs():
     assert points(cfg) == [dict(T_max=45.0)]
 
 
-@pytest.mark.parametrize('epochs, warmup_end, cosine', [
-    (1, 0.1, dict(begin=0, T_max=1)), (2, 0.2, dict(begin=0, T_max=2)),
-    (10, 1.0, dict(begin=1, T_max=9))])
-def test_quickstart_schedule_at_short_lengths(epochs, warmup_end, cosine):
-    """The cosine steps once per epoch: its points stay whole epochs."""
+@pytest.mark.parametrize('epochs, per_iteration', [(1, True), (2, True), (10, False)])
+def test_quickstart_schedule_at_short_lengths(epochs, per_iteration):
+    """The cosine steps once per epoch; where its scaled points are no longer
+    whole epochs it is stepped per iteration, so the points stay exact."""
     cfg = prepare(QUICKSTART, f'train_cfg.max_epochs={epochs}')
-    assert points(cfg) == [dict(begin=0, end=pytest.approx(warmup_end)), cosine]
+    ratio = epochs / 20
+    assert points(cfg) == [dict(begin=0, end=pytest.approx(2 * ratio)),
+                           dict(begin=pytest.approx(2 * ratio), T_max=pytest.approx(18 * ratio))]
+    assert cfg.param_scheduler[1].get('convert_to_iter_based', False) is per_iteration
 
 
 def test_image_folder_example_at_five_epochs():
     cfg = prepare(EXAMPLE, 'train_cfg.max_epochs=5')
-    assert points(cfg) == [dict(begin=0, end=pytest.approx(0.25)), dict(begin=0, T_max=5)]
+    assert points(cfg) == [dict(begin=0, end=pytest.approx(0.25)),
+                           dict(begin=pytest.approx(0.25), T_max=pytest.approx(4.75))]
+    assert cfg.param_scheduler_scaled.endswith(
+        '[1] CosineAnnealingLR begin 5 -> 0.25, T_max 95 -> 4.75, '
+        'convert_to_iter_based None -> True')
+
+
+def test_epoch_stepped_ramp_too_short_for_whole_epochs_is_stepped_per_iteration(tmp_path):
+    config = write(tmp_path, 'ramp.py', """
+param_scheduler = [dict(type='LinearLR', by_epoch=True, begin=0, end=10),
+                   dict(type='StepLR', by_epoch=True, step_size=30, gamma=0.1)]
+param_scheduler_written_for = dict(max_epochs=100, param_scheduler=param_scheduler)
+train_cfg = dict(by_epoch=True, max_epochs=100)
+""")
+    cfg = prepare(config, 'train_cfg.max_epochs=10')  # end 10 -> 1: one step
+    assert cfg.param_scheduler[0] == dict(type='LinearLR', by_epoch=True, begin=0, end=1.0,
+                                          convert_to_iter_based=True)
+    assert cfg.param_scheduler[1]['step_size'] == 3
+    assert 'convert_to_iter_based' not in cfg.param_scheduler[1]
 
 
 @pytest.mark.parametrize('config', SHIPPED, ids=lambda p: osp.relpath(p, REPO))
@@ -187,7 +208,8 @@ param_scheduler_written_for = dict(max_iters=10000, param_scheduler=param_schedu
 train_cfg = dict(by_epoch=False, max_iters=10000, val_interval=1000)
 """)
     cfg = prepare(config, 'train_cfg.max_iters=15', 'train_cfg.val_interval=5')
-    assert points(cfg) == [dict(begin=0, end=1), dict(milestones=[9, 12])]
+    # 500 * 15 / 10000 = 0.75 iterations; a LinearLR needs 2 steps to reach the lr.
+    assert points(cfg) == [dict(begin=0, end=2), dict(milestones=[9, 12])]
     with pytest.raises(SystemExit, match='states max_iters=10000 but train_cfg counts epochs'):
         prepare(config, 'train_cfg.by_epoch=True', 'train_cfg.max_iters=None',
                 'train_cfg.max_epochs=3')
@@ -217,7 +239,7 @@ def test_declaration_inconsistent_with_its_own_points(tmp_path):
 def test_quickstart_schedule_in_a_short_real_run(tmp_path, epochs):
     """The quickstart's schedule (written for 20 epochs) on the small runner's
     10 images: 3 iterations per epoch, so the scaled warm-up (0.1 or 0.2 epochs)
-    is under one iteration and is fitted to one; the cosine ends at eta_min."""
+    is under the 2 iterations a LinearLR needs and is fitted to them."""
     from mmengine.runner import Runner
 
     from tests.fixtures.small_runner import make_cfg, read_log
@@ -243,9 +265,8 @@ def test_quickstart_schedule_in_a_short_real_run(tmp_path, epochs):
         'under 2 iterations apart at 3 iterations per epoch (mmengine would fail, or hold '
         'the start value all run); it now runs from iteration 0 to 2.']
     assert fitted[0] in log
-    # Warm-up: 10% of lr 0.05, then the whole lr from the second iteration on.
-    assert 'Epoch(train) [1][1/3]  lr: 5.0000e-03' in log
-    assert 'Epoch(train) [1][2/3]  lr: 5.0000e-02' in log
-    assert f'Epoch(train) [{epochs}][3/3]' in log
-    assert log.count('Epoch(val)') == 1 and f'Epoch(val) [{epochs}]' in log
-    assert runner.optim_wrapper.get_lr()['lr'][0] == pytest.approx(1e-4)  # eta_min
+    lrs = [float(lr) for lr in re.findall(r'Epoch\(train\) +\[\d+\]\[\d/3\]  lr: (\S+)', log)]
+    assert len(lrs) == 3 * epochs
+    # Warm-up from 10% of lr 0.05, then the cosine decays within the short run.
+    assert lrs[0] == pytest.approx(0.005) and max(lrs) > 0.02 and lrs[-1] < 0.015
+    assert log.count('long_tail/top1:') == 1 and f'Epoch(val) [{epochs}]' in log

