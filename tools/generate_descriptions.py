@@ -16,6 +16,7 @@ every class described; 1: some classes failed (listed; the others are saved);
 are saved).
 """
 import argparse
+import os
 import sys
 
 
@@ -105,4 +106,9 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    code = main()
+    if code == 130:  # requests still in flight must not hold the exit up
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

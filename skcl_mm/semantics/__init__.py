@@ -2,8 +2,9 @@
 from .class_lists import ClassLists, load_class_lists
 from .description_generator import GenerationReport, generate_descriptions
 from .description_prompt import build_prompt, build_prompts, prompt_hash
-from .descriptions import (DescriptionFileError, MissingDescriptionsError,
-                           build_description_set, check_descriptions,
+from .descriptions import (DescriptionFileError, InvalidDescriptionsError,
+                           MissingDescriptionsError, build_description_set,
+                           check_description_texts, check_descriptions,
                            load_descriptions, read_description_file,
                            write_description_file)
 from .llm_client import MissingAPIKeyError, RetryPolicy
@@ -11,7 +12,8 @@ from .llm_client import MissingAPIKeyError, RetryPolicy
 __all__ = [
     'ClassLists', 'load_class_lists', 'GenerationReport', 'MissingAPIKeyError',
     'RetryPolicy', 'generate_descriptions', 'build_prompt', 'build_prompts',
-    'prompt_hash', 'DescriptionFileError', 'MissingDescriptionsError',
+    'prompt_hash', 'DescriptionFileError', 'InvalidDescriptionsError',
+    'MissingDescriptionsError', 'check_description_texts',
     'build_description_set', 'check_descriptions', 'load_descriptions',
     'read_description_file', 'write_description_file'
 ]

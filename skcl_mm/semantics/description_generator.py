@@ -43,6 +43,7 @@ class DescriptionStore:
         self.path = str(path)
         self.order = {name: i for i, name in enumerate(order)}
         self._lock = threading.Lock()
+        self._frozen = False
         self.doc = doc if doc is not None else new_document()
         self.doc['header'].update(header)
 
@@ -86,9 +87,17 @@ class DescriptionStore:
             if stale:
                 write_description_file(self.path, self.doc)
 
+    def freeze(self):
+        """No write starts after this returns (one in progress finishes
+        first): the run was interrupted and the process may exit at once."""
+        with self._lock:
+            self._frozen = True
+
     def put(self, name: str, entry: dict):
         """Store one class; refuse a text another class got meanwhile."""
         with self._lock:
+            if self._frozen:
+                raise ClassFailed('not saved: the run was interrupted')
             taken = self.duplicate_of(name, entry['text'])
             if taken:
                 raise ClassFailed(f'answer rejected: {taken} (run again to ask '
@@ -185,6 +194,7 @@ def _run_one(client, prompt, model, temperature, policy, store, stop):
         raise ClassFailed('not requested: the run stopped after a fatal error')
     try:
         text = ask_class(client, prompt, model, temperature, policy,
+                         sleep=stop.wait, cancelled=stop,
                          check=lambda t: store.duplicate_of(prompt.name, t))
     except FatalLLMError:
         stop.set()
@@ -270,24 +280,26 @@ def _run_all(todo, store, report, client, model, temperature, policy,
     stop = threading.Event()
     bar = tqdm(total=len(todo), desc='descriptions', unit='class',
                disable=not progress)
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = {pool.submit(_run_one, client, p, model, temperature, policy,
-                               store, stop): p for p in todo}
-        try:
-            for future in as_completed(futures):
-                name = futures[future].name
-                try:
-                    future.result()
-                    report.generated.append(name)
-                except ClassFailed as err:
-                    report.failed[name] = str(err)
-                bar.update(1)
-        except BaseException:
-            stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        finally:
-            bar.close()
+    pool = ThreadPoolExecutor(max_workers=concurrency)
+    futures = {pool.submit(_run_one, client, p, model, temperature, policy,
+                           store, stop): p for p in todo}
+    try:
+        for future in as_completed(futures):
+            name = futures[future].name
+            try:
+                future.result()
+                report.generated.append(name)
+            except ClassFailed as err:
+                report.failed[name] = str(err)
+            bar.update(1)
+    except BaseException:  # Ctrl-C: stop retrying, write nothing more
+        stop.set()
+        store.freeze()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        bar.close()
+    pool.shutdown(wait=True)
     rank = {p.name: i for i, p in enumerate(todo)}
     report.generated.sort(key=rank.get)
     report.failed = dict(sorted(report.failed.items(), key=lambda kv: rank[kv[0]]))

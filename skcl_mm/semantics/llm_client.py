@@ -230,13 +230,16 @@ def _failed_request(err: Exception, client) -> Tuple[str, Optional[Mapping]]:
 def ask_class(client, prompt: ClassPrompt, model: str,
               temperature: Optional[float], policy: RetryPolicy,
               sleep=time.sleep,
-              check: Optional[Callable[[str], Optional[str]]] = None) -> str:
+              check: Optional[Callable[[str], Optional[str]]] = None,
+              cancelled=None) -> str:
     """An acceptable description of one class, retrying as the policy says.
 
     Args:
         check (callable, optional): ``text -> problem or None``, a rule beyond
             :func:`validate_answer` (e.g. no other class has this text); an
             answer it rejects is asked again like any rejected answer.
+        cancelled (threading.Event, optional): Once set, no further request
+            is made for this class (the run was stopped).
 
     Raises:
         FatalLLMError: 401/403/404 (bad key, unknown model or endpoint).
@@ -244,6 +247,8 @@ def ask_class(client, prompt: ClassPrompt, model: str,
     """
     retries, rejected = 0, []
     while True:
+        if cancelled is not None and cancelled.is_set() and (retries or rejected):
+            raise ClassFailed('not retried: the run stopped')
         try:
             text = _complete(client, prompt, model, temperature, policy.timeout)
         except Exception as err:  # noqa: BLE001 (sorted by _failed_request)

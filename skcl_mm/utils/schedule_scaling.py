@@ -28,6 +28,7 @@ FRACTIONAL = ('begin', 'end', 'T_max')
 SCALAR_POINTS = ('begin', 'end', 'T_max', 'step_size', 'total_steps')
 LIST_POINTS = ('milestones', 'periods')
 INF_LIKE = 1e9  # mmengine's INF: "until the run ends"
+SLACK = 1e-6  # scaled float points: 2.1 + 18.9 is 21.000000000000004
 
 
 def labelled_schedulers(param_scheduler):
@@ -148,15 +149,15 @@ def scheduler_problems(sched, unit, length):
                         'end - 1); set end >= begin + 2, or convert_to_iter_based=True')
     elif begin >= length:
         problems.append(f'begin={begin} is not before {where}')
-    if length < end < INF_LIKE:
+    if length + SLACK < end < INF_LIKE:
         problems.append(f'end={end} lies beyond {where}')
-    late = [m for m in sched.get('milestones') or [] if m > length]
+    late = [m for m in sched.get('milestones') or [] if m > length + SLACK]
     if late:
         problems.append(f'milestones {late} lie beyond {where}')
     t_max = sched.get('T_max')  # None or 0: mmengine takes end - begin
     if t_max is not None and t_max < 0:
         problems.append(f'T_max={t_max} must be positive')
-    elif t_max and begin + t_max > length:
+    elif t_max and begin + t_max > length + SLACK:
         problems.append(f'begin={begin} + T_max={t_max} lies beyond {where} (the '
                         'cosine would stop short of eta_min)')
     return problems

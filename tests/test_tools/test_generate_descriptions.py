@@ -197,3 +197,33 @@ def test_user_mistakes_exit_2_before_any_request(tmp_path, class_file,
     assert err.startswith('error: ') and message.format(**fill) in err
     assert server.requests == [] and not out.exists()
     assert c100.read_bytes() == open(description_set_path('cifar100'), 'rb').read()
+
+
+@pytest.mark.slow
+def test_ctrl_c_exits_at_once_and_keeps_finished_classes(tmp_path, class_file):
+    out = tmp_path / 'out.json'
+    with OpenAIServer(Script(stall_after=2)) as server:
+        proc = subprocess.Popen(
+            [sys.executable, TOOL, *tool_args(class_file, out, server,
+                                              '--concurrency', '2',
+                                              '--timeout', '60')],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=dict(os.environ, OPENAI_API_KEY=FAKE_KEY))
+        try:
+            wait_for_classes(out, 2, proc)
+            deadline = time.monotonic() + 30
+            while sum(server.class_requests('stalled').values()) < 2:
+                assert time.monotonic() < deadline, server.requests
+                time.sleep(0.05)
+            start = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+    assert proc.returncode == 130 and time.monotonic() - start < 10
+    assert stderr.decode().endswith(
+        f'interrupted: the classes finished so far are saved in {out}; run the '
+        'same command again to go on.\n')
+    assert 'Traceback' not in stderr.decode()
+    assert len(read_description_file(str(out))['classes']) == 2
+    assert not list(tmp_path.glob('*.tmp'))

@@ -245,7 +245,6 @@ def test_quickstart_schedule_in_a_short_real_run(tmp_path, epochs):
     from tests.fixtures.small_runner import make_cfg, read_log
     quick = Config.fromfile(QUICKSTART)
     base = make_cfg(tmp_path, f'quick{epochs}')
-    base.optim_wrapper = quick.optim_wrapper
     base.param_scheduler = quick.param_scheduler
     base.param_scheduler_written_for = quick.param_scheduler_written_for
     base.train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=5)
@@ -267,6 +266,17 @@ def test_quickstart_schedule_in_a_short_real_run(tmp_path, epochs):
     assert fitted[0] in log
     lrs = [float(lr) for lr in re.findall(r'Epoch\(train\) +\[\d+\]\[\d/3\]  lr: (\S+)', log)]
     assert len(lrs) == 3 * epochs
-    # Warm-up from 10% of lr 0.05, then the cosine decays within the short run.
-    assert lrs[0] == pytest.approx(0.005) and max(lrs) > 0.02 and lrs[-1] < 0.015
+    # Warm-up from 10% of the small runner's lr 0.01, then the cosine decays
+    # within the short run.
+    assert lrs[0] == pytest.approx(0.001) and max(lrs) > 0.004 and lrs[-1] < 0.003
     assert log.count('long_tail/top1:') == 1 and f'Epoch(val) [{epochs}]' in log
+
+
+def test_resume_says_the_checkpoint_schedule_wins():
+    cfg = prepare(QUICKSTART, 'train_cfg.max_epochs=21')
+    cfg.resume = True  # tools/train.py --resume
+    notes = [n for n in protocol_notes(cfg) if n.startswith('param_scheduler:')]
+    assert len(notes) == 1 and notes[0].endswith(
+        'x1.05 to train_cfg.max_epochs=21: [0] LinearLR end 2 -> 2.1; [1] CosineAnnealingLR '
+        'begin 2 -> 2.1, T_max 18 -> 18.9, convert_to_iter_based None -> True (--resume: '
+        'mmengine then restores the schedule saved in the checkpoint)')
