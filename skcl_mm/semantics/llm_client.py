@@ -227,6 +227,14 @@ def _failed_request(err: Exception, client) -> Tuple[str, Optional[Mapping]]:
     return f'{type(err).__name__}: {_scrub(str(err)[:300], client)}', None
 
 
+def _is_connection_failure(err: Exception) -> bool:
+    """A request that reached no server (refused, unknown host); a timeout
+    (a server that is slow) is not one."""
+    import openai
+    return (isinstance(err, openai.APIConnectionError)
+            and not isinstance(err, openai.APITimeoutError))
+
+
 def ask_class(client, prompt: ClassPrompt, model: str,
               temperature: Optional[float], policy: RetryPolicy,
               sleep=time.sleep,
@@ -242,10 +250,11 @@ def ask_class(client, prompt: ClassPrompt, model: str,
             is made for this class (the run was stopped).
 
     Raises:
-        FatalLLMError: 401/403/404 (bad key, unknown model or endpoint).
+        FatalLLMError: 401/403/404 (bad key, unknown model or endpoint), or
+            every request of the class failed to connect.
         ClassFailed: Retries or answer attempts used up; says why.
     """
-    retries, rejected = 0, []
+    retries, rejected, unreachable = 0, [], True
     while True:
         if cancelled is not None and cancelled.is_set() and (retries or rejected):
             raise ClassFailed('not retried: the run stopped')
@@ -253,7 +262,9 @@ def ask_class(client, prompt: ClassPrompt, model: str,
             text = _complete(client, prompt, model, temperature, policy.timeout)
         except Exception as err:  # noqa: BLE001 (sorted by _failed_request)
             last, headers = _failed_request(err, client)
+            unreachable = unreachable and _is_connection_failure(err)
         else:
+            unreachable = False
             problem = validate_answer(text, prompt.name)
             if problem is None and check is not None:
                 problem = check(text.strip())
@@ -265,6 +276,11 @@ def ask_class(client, prompt: ClassPrompt, model: str,
                                   + '; '.join(rejected))
             continue
         wait, note = wait_before_retry(policy, retries, headers)
+        if retries >= policy.max_retries and unreachable:
+            # Every request failed to connect: the others would too.
+            raise FatalLLMError(
+                f'no connection to the server after {retries + 1} requests ({last}): '
+                'is it running, and is --base-url right?')
         if retries >= policy.max_retries:
             raise ClassFailed(f'gave up after {retries + 1} requests; last '
                               f'error {last}' + (f'; {note}' if note else ''))

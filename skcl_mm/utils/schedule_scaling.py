@@ -182,9 +182,9 @@ def _declaration(cfg, unit):
             f'for; put it right after param_scheduler, e.g. {example}')
     declared_unit, declared = next(iter(lengths.items()))
     if written['param_scheduler'] != cfg.get('param_scheduler'):
-        return None, (f'({WRITTEN_KEY}, written for {declared} {UNITS[declared_unit]}, describes '
-                      'another param_scheduler: this one was replaced by a child config '
-                      'or --cfg-options, so its points are used as written.) ')
+        return None, (f'({WRITTEN_KEY}, written for {declared} {UNITS[declared_unit]}, '
+                      'describes another param_scheduler: this one was replaced by a child '
+                      'config or --cfg-options, so its points are used as written.) ')
     if declared_unit != unit:
         raise SystemExit(
             f'{cfg.filename}: {WRITTEN_KEY} states {declared_unit}={declared} but '

@@ -277,3 +277,18 @@ def test_backoff_grows_with_jitter_and_is_capped():
 def test_public_url_drops_credentials():
     assert public_url('http://user:secret@host:8000/v1?key=abc') == 'http://host:8000/v1'
     assert 'openai' in public_url(None)
+
+
+def test_unreachable_server_stops_the_run_after_one_class(key, tmp_path):
+    """Nothing listens on the port: one class uses its retries, then the run
+    stops instead of retrying every class for minutes."""
+    from tests.tools_runner import free_port
+    url = f'http://127.0.0.1:{free_port()}/v1'
+    report = generate_descriptions(LEVELS, str(tmp_path / 'd.json'), 'test-model',
+                                   base_url=url, policy=FAST, fine_to_level=GROUPS,
+                                   progress=False, concurrency=1)
+    assert not report.ok and not report.generated
+    reasons = list(report.failed.values())
+    assert 'no connection to the server after 4 requests' in reasons[0]
+    assert 'is it running, and is --base-url right?' in reasons[0]
+    assert all('stopped' in why for why in reasons[1:]), reasons

@@ -155,7 +155,8 @@ def test_own_schedule_beyond_max_epochs_stops_with_the_fix(tmp_path):
         prepare(config, 'train_cfg.max_epochs=10')
     message = str(err.value)
     assert message.startswith(f'{config}: param_scheduler does not fit train_cfg.max_epochs=10')
-    assert 'param_scheduler[1] (MultiStepLR) milestones [60, 80] lie beyond max_epochs=10' in message
+    assert ('param_scheduler[1] (MultiStepLR) milestones [60, 80] lie beyond '
+            'max_epochs=10') in message
     assert ('param_scheduler_written_for = dict(max_epochs=100, '
             'param_scheduler=param_scheduler)') in message
     assert 'param_scheduler.1.milestones=[...]' in message
