@@ -3,9 +3,12 @@
 #   NPROC: processes on this node (GPUs; on a CPU-only machine, gloo processes).
 #   Multi-node: NNODES=2 NODE_RANK=0|1 MASTER_ADDR=<node 0 address> PORT=29500 on every node.
 set -euo pipefail
-CONFIG=$1
-CHECKPOINT=$2
-NPROC=$3
+USAGE="usage: tools/dist_test.sh CONFIG CHECKPOINT NPROC [test.py args]"
+CONFIG=${1:?$USAGE}
+CHECKPOINT=${2:?$USAGE}
+NPROC=${3:?$USAGE}
+[[ "$NPROC" =~ ^[1-9][0-9]*$ ]] || { echo "NPROC='$NPROC' must be a positive number of processes; $USAGE" >&2; exit 2; }
+[[ -f "$CONFIG" || "$CONFIG" == *::* ]] || { echo "CONFIG '$CONFIG' is not a file; $USAGE" >&2; exit 2; }
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}

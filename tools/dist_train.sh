@@ -3,8 +3,11 @@
 #   NPROC: processes on this node (GPUs; on a CPU-only machine, gloo processes).
 #   Multi-node: NNODES=2 NODE_RANK=0|1 MASTER_ADDR=<node 0 address> PORT=29500 on every node.
 set -euo pipefail
-CONFIG=$1
-NPROC=$2
+USAGE="usage: tools/dist_train.sh CONFIG NPROC [train.py args], e.g. tools/dist_train.sh configs/skcl_resnet32_cifar100lt.py 4"
+CONFIG=${1:?$USAGE}
+NPROC=${2:?$USAGE}
+[[ "$NPROC" =~ ^[1-9][0-9]*$ ]] || { echo "NPROC='$NPROC' must be a positive number of processes; $USAGE" >&2; exit 2; }
+[[ -f "$CONFIG" || "$CONFIG" == *::* ]] || { echo "CONFIG '$CONFIG' is not a file; $USAGE" >&2; exit 2; }
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}

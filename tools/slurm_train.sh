@@ -5,10 +5,12 @@
 #   task is one process of the run (mmengine reads SLURM_PROCID / SLURM_NTASKS).
 #   GPUS_PER_NODE=0 runs CPU tasks (gloo) without asking for GPUs.
 set -euo pipefail
-PARTITION=$1
-JOB_NAME=$2
-CONFIG=$3
-WORK_DIR=$4
+USAGE="usage: tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args]"
+PARTITION=${1:?$USAGE}
+JOB_NAME=${2:?$USAGE}
+CONFIG=${3:?$USAGE}
+WORK_DIR=${4:?$USAGE}
+[[ -f "$CONFIG" || "$CONFIG" == *::* ]] || { echo "CONFIG '$CONFIG' is not a file; $USAGE" >&2; exit 2; }
 GPUS=${GPUS:-8}
 GPUS_PER_NODE=${GPUS_PER_NODE:-8}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}

@@ -19,6 +19,7 @@ from skcl_mm.engine.hooks.checkpoint_guard_hook import (  # noqa: E402
     CheckpointMismatchError, ensure_checkpoint_guard)
 from skcl_mm.utils import add_runner_args, prepare_config, protocol_notes  # noqa: E402
 from skcl_mm.utils.launch import LOADERS, check_resume  # noqa: E402
+from skcl_mm.utils.schedule_iterations import fit_schedule_to_epoch_length  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -71,6 +72,7 @@ def main(argv=None):
     check_checkpoint_file(_checkpoint_to_load(cfg), '--resume checkpoint'
                           if cfg.get('resume') else 'load_from checkpoint')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    fit_schedule_to_epoch_length(runner)  # scaled warm-ups of at least 2 iterations
     if resume_note:
         runner.logger.warning(resume_note)
     for note in protocol_notes(cfg):

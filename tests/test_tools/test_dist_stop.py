@@ -142,3 +142,16 @@ def test_signal_to_dist_train_stops_every_rank(cifar10_root, tmp_path, sig):
             assert 'its launcher (pid ' in output and 'is gone' in output
     finally:
         kill_all([launcher.pid] + pids)
+
+
+@pytest.mark.parametrize('args, message', [
+    (['tools/dist_train.sh'], 'usage: tools/dist_train.sh CONFIG NPROC'),
+    (['tools/dist_train.sh', CONFIG, 'two'], "NPROC='two' must be a positive number"),
+    (['tools/dist_train.sh', 'configs/nope.py', '2'], "CONFIG 'configs/nope.py' is not a file"),
+    (['tools/dist_test.sh', CONFIG, 'x.pth'], 'usage: tools/dist_test.sh CONFIG CHECKPOINT NPROC'),
+    (['tools/dist_test.sh', CONFIG, 'x.pth', '0'], "NPROC='0' must be a positive number"),
+    (['tools/slurm_train.sh', 'part', 'job'], 'usage: tools/slurm_train.sh PARTITION JOB_NAME'),
+])
+def test_launch_scripts_name_their_usage(args, message):
+    proc = subprocess.run(['bash', *args], cwd=REPO, capture_output=True, text=True, timeout=30)
+    assert proc.returncode != 0 and message in proc.stderr, proc.stderr

@@ -62,6 +62,7 @@ def test_old_format_best_checkpoint_is_refused_too(tmp_path):
         check_resume(cfg, str(best))
 
 
+@pytest.mark.filterwarnings('ignore:This DataLoader will create')
 @pytest.mark.parametrize('config', SHIPPED, ids=lambda p: osp.relpath(p, REPO))
 def test_shipped_loaders_work_under_mmpretrains_own_train_py(config):
     """mmpretrain's tools/train.py fills in persistent_workers=True unless the
