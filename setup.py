@@ -53,7 +53,7 @@ setup(
     ],
     # The GPU-side batch transforms are tested pixel for pixel against cv2 and
     # PIL; the suite pins the versions those exact matches were measured with.
-    extras_require={'tests': ['pytest>=7', 'opencv-python==5.0.0.93',
+    extras_require={'tests': ['pytest>=7', 'pytest-xdist>=3', 'opencv-python==5.0.0.93',
                               'pillow==13.0.0']},
     zip_safe=False,
 )
