@@ -73,6 +73,10 @@ def _shape_line(key: str, recorded: tuple, current: tuple) -> str:
     if level and len(recorded) == len(current) == 2:
         return (f'the level-{level.group(1)} classifier ({key}) has {recorded[0]} '
                 f'classes in the checkpoint and {current[0]} in this config')
+    if key.endswith('semantic_neighbours') and len(recorded) == len(current) == 2:
+        return (f'the semantic graph ({key}) keeps K={recorded[1]} neighbours of '
+                f'{recorded[0]} classes in the checkpoint, K={current[1]} of '
+                f'{current[0]} in this config (contrastive_loss.num_neighbours)')
     if key.endswith(('fc.weight', 'fc.bias')) and len(recorded) >= 1:
         return (f'the classifier ({key}) has {recorded[0]} classes in the '
                 f'checkpoint and {current[0]} in this config')

@@ -87,3 +87,19 @@ def test_sample_shape_of_every_batch_layout():
     assert sample_shape(views) == (3, 32, 32)
     assert sample_shape([[torch.zeros(3, 16, 16)], [torch.zeros(3, 32, 32)]]) == (3, 16, 16)
     assert sample_shape([]) is None
+
+
+def test_neighbour_table_reads_as_k():
+    class Head(nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.register_buffer('semantic_neighbours', torch.zeros(10, k, dtype=torch.long))
+
+    class Model(nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.head = Head(k)
+
+    assert weight_problems(Model(2).state_dict(), Model(4)) == [
+        'the semantic graph (head.semantic_neighbours) keeps K=2 neighbours of 10 classes '
+        'in the checkpoint, K=4 of 10 in this config (contrastive_loss.num_neighbours)']
