@@ -20,11 +20,13 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
 
 import skcl_mm  # noqa: E402,F401  (registers components)
 from skcl_mm.utils import benchmark as bm  # noqa: E402
 from skcl_mm.utils import benchmark_setup as setup  # noqa: E402
+from skcl_mm.utils.cfg_options import add_cfg_options_arg  # noqa: E402
+from skcl_mm.utils.cli import run_main  # noqa: E402
+from skcl_mm.utils.config_file import load_config  # noqa: E402
 
 HEAD_LOSS_BUDGET = 0.05
 COMPILE_MODES = ('none', 'default', 'reduce-overhead', 'max-autotune',
@@ -62,7 +64,7 @@ def parse_args(argv=None):
     parser.add_argument('--skip-ce', action='store_true',
                         help='no CE baseline (no ce_* keys)')
     parser.add_argument('--json', help='write the results here too')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_cfg_options_arg(parser)
     parser.add_argument('--loss-scaling', action='store_true',
                         help='time/memory of skcl_loss vs batch and nodes')
     parser.add_argument('--batches', type=int, nargs='+',
@@ -71,7 +73,25 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.config is None and not args.loss_scaling:
         parser.error('give a CONFIG, or --loss-scaling')
+    check_counts(parser, args)
     return args
+
+
+# option: smallest value (None: the option may be left out)
+COUNTS = {'batch_size': 1, 'iters': 1, 'warmup': 0, 'threads': 1, 'img_size': 1,
+          'source_size': 1, 'pipeline_samples': 1, 'batches': 1, 'dims': 1}
+
+
+def check_counts(parser, args) -> None:
+    """Stop on counts that would be ignored (0 = the default) or fail after the work."""
+    for name, low in COUNTS.items():
+        value = getattr(args, name)
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and item < low:
+                parser.error(f'--{name.replace("_", "-")} must be >= {low}, got {item}')
+    if args.json and (osp.isdir(args.json) or not osp.isdir(
+            osp.dirname(osp.abspath(args.json)))):
+        parser.error(f'--json {args.json}: give a file in an existing folder')
 
 
 def resolve_device(name: str) -> torch.device:
@@ -212,9 +232,10 @@ def apply_config_switches(cfg, args) -> None:
 
 def run_config(args) -> dict:
     device = resolve_device(args.device)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
+    if not cfg.get('train_dataloader'):
+        raise SystemExit(f'{args.config} has no train_dataloader: the benchmark times '
+                         'its training pipeline and batch; give a training config.')
     args.batch_size = args.batch_size or cfg.train_dataloader.batch_size
     apply_config_switches(cfg, args)
     bm.check_amp(device, args.amp)
@@ -269,4 +290,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

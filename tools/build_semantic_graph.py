@@ -25,7 +25,8 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import skcl_mm  # noqa: E402,F401  (registers the components)
-from mmengine.config import DictAction  # noqa: E402
+from skcl_mm.utils.cfg_options import add_cfg_options_arg  # noqa: E402
+from skcl_mm.utils.cli import run_main  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -52,9 +53,17 @@ def parse_args(argv=None):
     parser.add_argument('--no-cache', action='store_true')
     parser.add_argument('--out-dir', default='semantic_graph')
     parser.add_argument('--matrix-format', choices=['npy', 'csv'], default='npy')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='config overrides, key=value')
-    return parser.parse_args(argv)
+    add_cfg_options_arg(parser, 'config overrides, KEY=VALUE (with a CONFIG)')
+    args = parser.parse_args(argv)
+    if args.cfg_options and not args.config:
+        parser.error('--cfg-options changes a CONFIG; give one, or drop --cfg-options')
+    if args.num_neighbours is not None and args.num_neighbours < 0:
+        parser.error(f'-k/--num-neighbours must be >= 0 (K neighbours per class), '
+                     f'got {args.num_neighbours}')
+    if osp.exists(args.out_dir) and not osp.isdir(args.out_dir):
+        parser.error(f'--out-dir {args.out_dir} is a file; give a folder (created if '
+                     'missing)')
+    return args
 
 
 def settings_from_config(path, cfg_options=None, read_classes=True):
@@ -63,12 +72,11 @@ def settings_from_config(path, cfg_options=None, read_classes=True):
     The class lists come from building the config's training dataset, which
     ``read_classes=False`` skips (``(settings, None, None)``).
     """
-    from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS, MODELS
-    cfg = Config.fromfile(path)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+
+    from skcl_mm.utils.config_file import load_config
+    cfg = load_config(path, cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     hooks = [h for h in cfg.get('custom_hooks') or []
              if 'SemanticGraphHook' in str(h.get('type'))]
@@ -91,6 +99,18 @@ def settings_from_config(path, cfg_options=None, read_classes=True):
     return found, [list(n) for n in level_classes], metainfo.get('fine_to_level')
 
 
+def check_hierarchy_arg(value: str) -> str:
+    """``--hierarchy`` as given, when it is a shipped set or an existing file."""
+    from skcl_mm.semantics.class_lists import BUILTIN_CLASS_LISTS as BUILTIN
+    if value in BUILTIN or osp.isfile(value):
+        return value
+    import difflib
+    close = difflib.get_close_matches(value.lower(), sorted(BUILTIN), 1, 0.6)
+    raise SystemExit(f'--hierarchy {value!r} is neither a shipped set {sorted(BUILTIN)} '
+                     'nor an existing file (a JSON/YAML tree or list of lists, coarsest '
+                     f'first){"; did you mean " + repr(close[0]) + "?" if close else "."}')
+
+
 def resolve(args):
     """``(settings, level_classes, fine_to_level)``: CLI over config over defaults."""
     from skcl_mm.semantics.class_lists import load_class_lists
@@ -99,7 +119,7 @@ def resolve(args):
         settings, level_classes, fine_to_level = settings_from_config(
             args.config, args.cfg_options, read_classes=not args.hierarchy)
     if args.hierarchy:
-        lists = load_class_lists(args.hierarchy)
+        lists = load_class_lists(check_hierarchy_arg(args.hierarchy))
         level_classes, fine_to_level = lists.level_classes, lists.fine_to_level
     if level_classes is None:
         raise SystemExit('Give a config or --hierarchy (the class names per level).')
@@ -161,4 +181,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

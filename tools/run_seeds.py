@@ -23,6 +23,7 @@ import sys
 TOOLS = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.dirname(TOOLS))
 
+from skcl_mm.utils.config_file import check_config_path  # noqa: E402
 from skcl_mm.utils.seed_results import format_markdown, summarize  # noqa: E402
 
 
@@ -57,6 +58,14 @@ def parse_args(argv=None):
     args.extra = extra
     if len(set(args.seeds)) != len(args.seeds):
         parser.error(f'--seeds has repeats: {args.seeds}')
+    out_of_range = [s for s in args.seeds if not 0 <= s < 2**32]
+    if out_of_range:
+        parser.error(f'--seeds {out_of_range} out of range: a seed is a whole number '
+                     'from 0 to 2**32 - 1 (numpy\'s range)')
+    if args.out and osp.isdir(args.out):
+        parser.error(f'--out {args.out} is a folder; give the report file, e.g. '
+                     f'{osp.join(args.out, "results.md")} (a .json copy is written '
+                     'next to it)')
     if args.gpus < 1:
         parser.error(f'--gpus must be >= 1, got {args.gpus}')
     check_extra(parser, extra)
@@ -115,6 +124,7 @@ def write_report(summary, markdown, out):
 def main(argv=None):
     args = parse_args(argv)
     if not args.collect_only:
+        check_config_path(args.config)
         train_seeds(args)
     work_dirs = {s: seed_dir(args.work_dir, s) for s in args.seeds}
     try:

@@ -20,6 +20,10 @@ from skcl_mm.engine.checkpoint_file import check_checkpoint_file  # noqa: E402
 from skcl_mm.engine.hooks.checkpoint_guard_hook import (  # noqa: E402
     CheckpointMismatchError, ensure_checkpoint_guard)
 from skcl_mm.utils import add_runner_args, prepare_config  # noqa: E402
+from skcl_mm.utils.cli import run_main  # noqa: E402
+from skcl_mm.utils.launch import check_before_run  # noqa: E402
+
+DUMP_SUFFIXES = ('.json', '.yaml', '.yml', '.pkl', '.pickle')
 
 
 def parse_args(argv=None):
@@ -32,17 +36,38 @@ def parse_args(argv=None):
     return add_runner_args(parser).parse_args(argv)
 
 
+def check_out(out, item):
+    """Stop before testing when ``--out`` cannot be written as asked."""
+    if out is None:
+        return
+    suffixes = ('.pkl', '.pickle') if item == 'pred' else DUMP_SUFFIXES
+    if not out.endswith(suffixes):
+        what = ('predictions (--out-item pred, the default)' if item == 'pred'
+                else 'metrics (--out-item metrics)')
+        raise SystemExit(f'--out {out}: {what} are written as {" / ".join(suffixes)}; '
+                         f'give a file name ending in {suffixes[0]}'
+                         f'{" (or --out-item metrics for JSON)" if item == "pred" else ""}.')
+    if osp.isdir(out):
+        raise SystemExit(f'--out {out} is a folder; give a file name, e.g. '
+                         f'{osp.join(out, "metrics" + suffixes[0])}.')
+
+
 def main(argv=None):
     args = parse_args(argv)
+    check_out(args.out, args.out_item)
+    if args.checkpoint.endswith(('.py', '.json', '.yaml', '.yml')):
+        swapped = args.config.endswith(('.pth', '.pt', '.ckpt'))
+        raise SystemExit(f'checkpoint {args.checkpoint} is a config file; the order is '
+                         'tools/test.py CONFIG CHECKPOINT' + (
+                             f': tools/test.py {args.checkpoint} {args.config}'
+                             if swapped else '.'))
     check_checkpoint_file(args.checkpoint, 'checkpoint')
     cfg = prepare_config(args, loaders=('test_dataloader', ))
+    check_before_run(cfg, 'test', args.work_dir)
     cfg.load_from = args.checkpoint
     ensure_checkpoint_guard(cfg)
     if args.amp:
         cfg.test_cfg.fp16 = True
-    if args.out and args.out_item == 'pred':
-        if not args.out.endswith(('.pkl', '.pickle')):
-            raise SystemExit('--out for predictions must be a .pkl file.')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     if args.out and args.out_item == 'pred':
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
@@ -56,4 +81,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -18,7 +18,9 @@ from skcl_mm.engine.checkpoint_file import check_checkpoint_file  # noqa: E402
 from skcl_mm.engine.hooks.checkpoint_guard_hook import (  # noqa: E402
     CheckpointMismatchError, ensure_checkpoint_guard)
 from skcl_mm.utils import add_runner_args, prepare_config, protocol_notes  # noqa: E402
-from skcl_mm.utils.launch import LOADERS, check_resume  # noqa: E402
+from skcl_mm.utils.cli import run_main  # noqa: E402
+from skcl_mm.utils.launch import LOADERS, check_before_run, check_resume  # noqa: E402
+from skcl_mm.utils.run_config_checks import seed_note  # noqa: E402
 from skcl_mm.utils.schedule_iterations import fit_schedule_to_epoch_length  # noqa: E402
 
 
@@ -50,6 +52,7 @@ def main(argv=None):
     cfg = prepare_config(args)
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    check_before_run(cfg, 'train', args.work_dir)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
@@ -73,8 +76,9 @@ def main(argv=None):
                           if cfg.get('resume') else 'load_from checkpoint')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     fit_schedule_to_epoch_length(runner)  # scaled warm-ups of at least 2 iterations
-    if resume_note:
-        runner.logger.warning(resume_note)
+    for note in (resume_note, seed_note(cfg, runner)):
+        if note:
+            runner.logger.warning(note)
     for note in protocol_notes(cfg):
         runner.logger.info(note)
     try:
@@ -96,4 +100,4 @@ def _checkpoint_to_load(cfg):
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -8,9 +8,15 @@ import argparse
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from skcl_mm.compat import cuda_available, fix_dataloader_workers, setup_distributed
+from skcl_mm.utils.cfg_options import add_cfg_options_arg
+from skcl_mm.utils.config_file import load_config, merge_cfg_options
+from skcl_mm.utils.run_config_checks import (check_class_orders, check_launcher,
+                                             check_loaders, check_loop_parts,
+                                             check_multi_view_preprocessor, check_seed,
+                                             make_work_dir)
 from skcl_mm.utils.schedule_scaling import NOTE_KEY, fit_schedule
 from skcl_mm.utils.stop_with_launcher import stop_with_launcher
 from skcl_mm.utils.train_length import (check_validation, drop_unset_lengths, run_length,
@@ -26,10 +32,7 @@ def add_runner_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help='mixed precision (needs a GPU)')
     parser.add_argument('--no-pin-memory', action='store_true',
                         help='disable pin_memory in the dataloaders')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, key=value (e.g. '
-        'train_dataloader.batch_size=64 randomness.seed=1)')
+    add_cfg_options_arg(parser)
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
@@ -43,30 +46,36 @@ def prepare_config(args, loaders=LOADERS) -> Config:
     A training run (``'train_dataloader'`` in ``loaders``) gets its schedule
     scaled to ``train_cfg``'s length (:mod:`skcl_mm.utils.schedule_scaling`) and
     stops on a length or validation setting mmengine would fail on. Distributed
-    ranks watch their launcher (:mod:`skcl_mm.utils.stop_with_launcher`).
+    ranks watch their launcher (:mod:`skcl_mm.utils.stop_with_launcher`). A bad
+    config file or ``--cfg-options`` key (:mod:`skcl_mm.utils.config_file`), a
+    launcher without its environment and the checks of :func:`check_run_config`
+    stop before any work.
 
     Work dir: ``--work-dir`` > the config's ``work_dir`` > ``work_dirs/<config name>``.
     Dataloaders get ``pin_memory`` (off with ``--no-pin-memory`` or without CUDA),
     ``persistent_workers`` only where ``num_workers > 0``, and a gloo process
     group replaces nccl on a machine without CUDA.
     """
+    training = 'train_dataloader' in loaders
+    check_launcher(args.launcher, gpus=_gpu_count())
+    if args.amp and not cuda_available():
+        raise SystemExit('--amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper); '
+                         'drop --amp to train in float32 on the CPU.')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     if args.launcher != 'none':
         stop_with_launcher()  # a rank ends with its torchrun / srun / mpirun
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     file_train_cfg = dict(cfg.get('train_cfg') or {})
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    if 'train_dataloader' in loaders:
+    merge_cfg_options(cfg, args.cfg_options, {'optim_wrapper.type': 'AmpOptimWrapper'}
+                      if args.amp and training else None)
+    if training:
         prepare_training_length(cfg, file_train_cfg, getattr(args, 'no_validate', False))
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    if args.amp and not cuda_available():
-        raise SystemExit('--amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper); '
-                         'drop --amp to train in float32 on the CPU.')
+    check_run_config(cfg, loaders)
     for field in loaders:
         loader = cfg.get(field)
         if not loader:
@@ -79,6 +88,36 @@ def prepare_config(args, loaders=LOADERS) -> Config:
     fix_dataloader_workers(cfg)
     setup_distributed(cfg, args.launcher)
     return cfg
+
+
+def _gpu_count() -> int:
+    import torch
+    return torch.cuda.device_count() if cuda_available() else 0
+
+
+def check_run_config(cfg, loaders=LOADERS):
+    """Seed, dataloader, view and class-order checks of a train or test config."""
+    check_seed(cfg)
+    check_loaders(cfg, loaders)
+    if 'train_dataloader' in loaders:
+        check_multi_view_preprocessor(cfg)
+    check_class_orders(cfg, LOADERS)
+
+
+def check_before_run(cfg, tool: str, work_dir_option=None) -> None:
+    """The last checks of tools/train.py or tools/test.py before the Runner.
+
+    Args:
+        cfg (Config): The prepared config (``--no-validate`` applied).
+        tool (str): ``'train'`` or ``'test'``.
+        work_dir_option (str, optional): ``--work-dir`` as given, for messages.
+    """
+    if tool == 'train':
+        check_loop_parts(cfg, ['train'], 'tools/train.py')
+        check_loop_parts(cfg, ['val', 'test'])
+    else:
+        check_loop_parts(cfg, ['test'], 'tools/test.py')
+    make_work_dir(cfg.work_dir, 'work_dir' if work_dir_option is None else '--work-dir')
 
 
 def prepare_training_length(cfg, file_train_cfg=None, no_validate=False):

@@ -96,4 +96,5 @@ def test_readme_inferencer_snippet_runs_as_pasted(quickstart, capsys):
     code = code.replace("'work_dirs/skcl_resnet32_digitslt/epoch_20.pth'", repr(last))
     code = code.replace("'configs/quickstart/", repr(REPO + '/configs/quickstart/')[:-1])
     exec(compile(code, 'README.md', 'exec'), {})
-    assert capsys.readouterr().out.strip().splitlines()[-1] == 'zero'
+    # mmpretrain's progress bar may share the line: the class is printed last.
+    assert capsys.readouterr().out.strip().endswith('zero')
