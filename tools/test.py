@@ -11,6 +11,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import skcl_mm  # noqa: E402,F401  (registers components, safe globals)
+from skcl_mm.compat import exit_distributed_rank, finish_distributed  # noqa: E402
 import mmengine  # noqa: E402
 from mmengine.evaluator import DumpResults  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
@@ -75,6 +76,7 @@ def main(argv=None):
         metrics = runner.test()
     except CheckpointMismatchError as err:
         raise SystemExit(f'error: {err}') from None
+    finish_distributed()  # every rank ends together
     if args.out and args.out_item == 'metrics':
         mmengine.dump(metrics, args.out)
     return metrics
@@ -82,3 +84,4 @@ def main(argv=None):
 
 if __name__ == '__main__':
     run_main(main)
+    exit_distributed_rank()  # after the work: no C++ teardown abort

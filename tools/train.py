@@ -11,6 +11,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import skcl_mm  # noqa: E402,F401  (registers components, safe globals)
+from skcl_mm.compat import exit_distributed_rank, finish_distributed  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
@@ -85,6 +86,7 @@ def main(argv=None):
         runner.train()
     except CheckpointMismatchError as err:
         raise SystemExit(f'error: {err}') from None
+    finish_distributed()  # every rank ends together
 
 
 def _checkpoint_to_load(cfg):
@@ -101,3 +103,4 @@ def _checkpoint_to_load(cfg):
 
 if __name__ == '__main__':
     run_main(main)
+    exit_distributed_rank()  # after the work: no C++ teardown abort

@@ -1,7 +1,9 @@
 """tools/train.py, tools/test.py and tools/dist_train.sh as real processes."""
 import glob
+import os
 import json
 import os.path as osp
+import signal
 
 import pytest
 import torch
@@ -93,16 +95,26 @@ def test_two_nodes_on_one_host(env, tmp_path):
     """NNODES=2 with NODE_RANK 0 and 1 on localhost: one process per 'node'."""
     import subprocess
     port = str(free_port())
-    procs = []
+    procs, logs = [], []
     for node_rank in (0, 1):
         node_env = tool_env(dict(env, NNODES='2', NODE_RANK=str(node_rank),
                                  MASTER_ADDR='127.0.0.1', PORT=port))
+        # Output to files, not pipes: a pipe read only after the other node
+        # ends could fill up and block this node, and with it the other one.
+        logs.append(open(tmp_path / f'node{node_rank}.log', 'w+'))
         procs.append(subprocess.Popen(
             ['bash', 'tools/dist_train.sh', CONFIG, '1', '--work-dir',
              str(tmp_path / f'node{node_rank}')],
-            cwd=REPO, env=node_env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True))
-    outputs = [p.communicate(timeout=300)[0] for p in procs]
+            cwd=REPO, env=node_env, stdout=logs[-1], stderr=subprocess.STDOUT,
+            text=True, start_new_session=True))
+    try:
+        for proc in procs:
+            proc.wait(timeout=240)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        outputs = [open(log.name).read() for log in logs]
     for rank, (proc, out) in enumerate(zip(procs, outputs)):
         assert proc.returncode == 0, f'node {rank}:\n{out[-3000:]}'
     assert 'Effective batch size: 2 process(es) x 8 per process = 16' in outputs[0]
