@@ -203,13 +203,19 @@ def same_val_and_test(cfg) -> bool:
     return bool(val and test) and val.get('dataset') == test.get('dataset')
 
 
+def _resumes_a_checkpoint(cfg) -> bool:
+    """--resume with a checkpoint to resume (a given one, or the work dir's)."""
+    return bool(cfg.get('resume')) and bool(
+        cfg.get('load_from') or osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint')))
+
+
 def protocol_notes(cfg) -> list:
     """Lines for the start of a training log that a reader of results needs."""
     notes = [f'Effective batch size: {world_batch_size(cfg)}']
     if cfg.get(NOTE_KEY):
         notes.append(cfg[NOTE_KEY] + (
             ' (--resume: mmengine then restores the schedule saved in the '
-            'checkpoint)' if cfg.get('resume') else ''))
+            'checkpoint)' if _resumes_a_checkpoint(cfg) else ''))
     if validation_note(cfg):
         notes.append(validation_note(cfg))
     if cfg.get('val_cfg') is not None and same_val_and_test(cfg):

@@ -273,9 +273,12 @@ def test_quickstart_schedule_in_a_short_real_run(tmp_path, epochs):
     assert log.count('long_tail/top1:') == 1 and f'Epoch(val) [{epochs}]' in log
 
 
-def test_resume_says_the_checkpoint_schedule_wins():
+def test_resume_says_the_checkpoint_schedule_wins(tmp_path):
     cfg = prepare(QUICKSTART, 'train_cfg.max_epochs=21')
-    cfg.resume = True  # tools/train.py --resume
+    cfg.resume, cfg.work_dir = True, str(tmp_path)  # tools/train.py --resume
+    notes = [n for n in protocol_notes(cfg) if n.startswith('param_scheduler:')]
+    assert notes and 'restores the schedule' not in notes[0]  # nothing to resume yet
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_20.pth'))
     notes = [n for n in protocol_notes(cfg) if n.startswith('param_scheduler:')]
     assert len(notes) == 1 and notes[0].endswith(
         'x1.05 to train_cfg.max_epochs=21: [0] LinearLR end 2 -> 2.1; [1] CosineAnnealingLR '
