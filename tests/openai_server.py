@@ -238,8 +238,10 @@ def _make_handler(server: OpenAIServer):
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(payload)
+                # Recorded before the body goes out: once the client has the
+                # whole answer, a test may read the outcome at once.
                 request.outcome = outcome
+                self.wfile.write(payload)
             except OSError:  # the client gave up (timeout) and closed the socket
                 request.outcome = 'client-gone'
 
