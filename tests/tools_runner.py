@@ -35,3 +35,12 @@ def run_tool(args, env=None, timeout=600, check=True):
             f'{" ".join(cmd)} exited {proc.returncode}:\n'
             f'{(proc.stdout + proc.stderr)[-4000:]}')
     return proc
+
+
+def run_tool_failing(args, env=None, timeout=120) -> str:
+    """Run a tool that must stop on bad input: a non-zero exit and no Python
+    traceback. Returns its combined output, for the message asserts."""
+    proc = run_tool(args, env, timeout=timeout, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and 'Traceback' not in output, output[-3000:]
+    return output

@@ -1,8 +1,7 @@
 """Image list files ("relative/path label" per line): what is accepted, what is refused."""
-import logging
 
 import pytest
-from mmengine.logging import MMLogger
+from tests.fixtures.log_capture import logged_messages
 
 from skcl_mm.datasets.image_list import parse_image_list
 
@@ -65,23 +64,9 @@ def test_only_the_first_bad_lines_are_quoted(tmp_path):
     assert 'img_5.JPEG' not in str(error.value) and '...' in str(error.value)
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 def test_a_repeated_line_warns_and_counts_twice(tmp_path):
-    logger = MMLogger.get_instance('skcl_test_image_list')  # now the current one
-    collect = _Collect()
-    logger.addHandler(collect)
-    try:
+    with logged_messages('skcl_test_image_list') as messages:
         paths, labels, _ = _parse(tmp_path, 'a.JPEG 0\nb.JPEG 1\na.JPEG 0\n')
-    finally:
-        logger.removeHandler(collect)
     assert paths == ['a.JPEG', 'b.JPEG', 'a.JPEG'] and labels == [0, 1, 0]
     assert any("1 image(s) are listed more than once with the same label, e.g. "
-               "[\"'a.JPEG' (lines 1 and 3)\"]" in m for m in collect.messages)
+               "[\"'a.JPEG' (lines 1 and 3)\"]" in m for m in messages)

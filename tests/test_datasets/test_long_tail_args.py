@@ -1,11 +1,10 @@
 """LongTailHierarchyDataset's arguments: typed, range-checked, refused before any work."""
-import logging
 import math
 import pathlib
 
 import numpy as np
 import pytest
-from mmengine.logging import MMLogger
+from tests.fixtures.log_capture import logged_messages
 
 import tests.fixtures.small_runner  # noqa: F401 (registers TrainCountsTestDataset)
 from skcl_mm.datasets import LongTailHierarchyDataset
@@ -109,22 +108,8 @@ def test_a_class_absent_before_the_profile_names_it():
         LongTailHierarchyDataset(counts, imbalance_factor=2)
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 def test_a_long_tailed_test_set_warns():
-    logger = MMLogger.get_instance('skcl_test_long_tail_args')  # now the current one
-    collect = _Collect()
-    logger.addHandler(collect)
-    try:
+    with logged_messages('skcl_test_long_tail_args') as messages:
         LongTailHierarchyDataset(dict(INNER, test_mode=True), imbalance_factor=2)
-    finally:
-        logger.removeHandler(collect)
     assert any('imbalance_factor=2 on a test_mode TrainCountsTestDataset' in m
-               and 'imbalance_factor=None for val/test' in m for m in collect.messages)
+               and 'imbalance_factor=None for val/test' in m for m in messages)

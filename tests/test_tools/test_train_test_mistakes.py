@@ -2,16 +2,10 @@
 that names the setting and the fix, no traceback, before any work."""
 import pytest
 
-from tests.tools_runner import REPO, run_tool
+from tests.tools_runner import REPO
+from tests.tools_runner import run_tool_failing as fails
 
 QUICKSTART = 'configs/quickstart/skcl_resnet32_digitslt.py'
-
-
-def fails(args, env=None):
-    proc = run_tool(args, env, timeout=120, check=False)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode != 0 and 'Traceback' not in output, output[-3000:]
-    return output
 
 
 def test_config_with_a_syntax_error(tmp_path):
