@@ -103,7 +103,8 @@ def image_ids_sha256(dataset, indices: np.ndarray, labels: np.ndarray) -> str:
     """A hash of the selected images: their paths relative to ``data_root``
     where the samples have ``img_path``, else their indices; with labels.
 
-    About 0.3 s for ImageNet-LT's 115,846 paths.
+    About 0.3-0.4 s for ImageNet-LT's 115,846 paths (measured once on the
+    project's 2-core CPU machine; no benchmark tracks it).
 
     Args:
         dataset: The wrapped dataset (full, before the subset is taken).
