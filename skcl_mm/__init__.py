@@ -4,7 +4,7 @@ Importing the package registers every component into mmpretrain's registries
 (``default_scope='mmpretrain'``), so configs mix stock and skcl_mm parts freely.
 """
 from .version import __version__
-from . import compat  # noqa: F401  (weights_only allow-list, CPU distributed)
+from . import compat  # noqa: F401  (weights_only allow-list)
 from . import datasets, engine, evaluation, models, semantics  # noqa: F401
 
 __all__ = ['__version__']

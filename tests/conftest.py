@@ -1,9 +1,15 @@
 """Shared fixtures: small CIFAR copies in the real pickle format."""
 import os
+import os.path as osp
+import sys
 
 import pytest
 import torch
 
+# tools/analysis_tools (code of the tools, outside the wheel) imports as
+# `analysis_tools`, as it does in the tools. Appended, not prepended: tools/
+# holds scripts named like modules (test.py).
+sys.path.append(osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools'))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
 # Under pytest-xdist every worker gets its share of the cores.

@@ -22,8 +22,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import torch  # noqa: E402
 
 import skcl_mm  # noqa: E402,F401  (registers components)
-from skcl_mm.utils import benchmark as bm  # noqa: E402
-from skcl_mm.utils import benchmark_setup as setup  # noqa: E402
+from analysis_tools import benchmark as bm  # noqa: E402
+from analysis_tools import benchmark_setup as setup  # noqa: E402
 from skcl_mm.utils.cfg_options import add_cfg_options_arg  # noqa: E402
 from skcl_mm.utils.cli import run_main  # noqa: E402
 from skcl_mm.utils.config_file import load_config  # noqa: E402
@@ -146,7 +146,7 @@ def time_pipelines(pipeline, source, args):
     runs = dict(pipeline=lambda item: pipeline(source.sample(item)),
                 ce_pipeline=lambda item: single(source.sample(item)))
     if not source.loads_files:
-        from skcl_mm.utils.bcl_reference_pipeline import BCLCifarViews
+        from analysis_tools.bcl_reference_pipeline import BCLCifarViews
         runs['bcl_pipeline'] = BCLCifarViews(args.img_size,
                                              num_sim=args.total_views - 1)
     seconds = bm.measure_pipelines(runs, items, args.iters, args.warmup)
@@ -263,7 +263,7 @@ def run_config(args) -> dict:
 
 
 def run_loss_scaling(args) -> dict:
-    from skcl_mm.utils.loss_scaling import loss_scaling, verdict_for_batch
+    from analysis_tools.loss_scaling import loss_scaling, verdict_for_batch
     device = resolve_device(args.device)
     points = loss_scaling(args.batches, dims=args.dims, iters=args.iters,
                           warmup=args.warmup, device=device)

@@ -7,7 +7,7 @@
 Seed ``s`` trains into ``DIR/seed_<s>`` with ``--cfg-options randomness.seed=<s>``,
 one seed after the other (``--gpus 1``: tools/train.py; ``--gpus N``:
 tools/dist_train.sh with N processes). Then every run's validations are read
-from its scalars.json (see :mod:`skcl_mm.utils.seed_results`) and the best
+from its scalars.json (see tools/analysis_tools/seed_results.py) and the best
 (highest top1) and last evaluation are reported: mean ± sample std over seeds of
 top1 / many / medium / few and a table per seed, printed as Markdown and written
 to ``--out`` (default ``DIR/results.md``) with a JSON copy next to it.
@@ -24,7 +24,7 @@ TOOLS = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.dirname(TOOLS))
 
 from skcl_mm.utils.config_file import check_config_path  # noqa: E402
-from skcl_mm.utils.seed_results import format_markdown, summarize  # noqa: E402
+from analysis_tools.seed_results import format_markdown, summarize  # noqa: E402
 
 
 def parse_args(argv=None):

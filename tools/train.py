@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import skcl_mm  # noqa: E402,F401  (registers components, safe globals)
-from skcl_mm.compat import exit_distributed_rank, finish_distributed  # noqa: E402
+from skcl_mm.utils.distributed import exit_distributed_rank, finish_distributed  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 

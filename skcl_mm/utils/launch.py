@@ -2,7 +2,8 @@
 
 tools/train.py and tools/test.py share these steps: mmpretrain's command-line
 semantics (work dir, launcher, --cfg-options, dataloader defaults) plus the
-fixes of :mod:`skcl_mm.compat` (gloo on CPU, workers, weights_only).
+fixes of :mod:`skcl_mm.utils.distributed` (gloo on CPU) and
+:func:`fix_dataloader_workers`.
 """
 import argparse
 import os
@@ -10,9 +11,9 @@ import os.path as osp
 
 from mmengine.config import Config
 
-from skcl_mm.compat import cuda_available, fix_dataloader_workers, setup_distributed
 from skcl_mm.utils.cfg_options import add_cfg_options_arg
 from skcl_mm.utils.config_file import load_config, merge_cfg_options
+from skcl_mm.utils.distributed import cuda_available, setup_distributed
 from skcl_mm.utils.run_config_checks import (check_class_orders, check_launcher,
                                              check_loaders, check_loop_parts,
                                              check_multi_view_preprocessor, check_seed,
@@ -224,3 +225,13 @@ def protocol_notes(cfg) -> list:
             'separate CIFAR validation split): the best checkpoint is chosen on '
             'the test set, so report the last epoch beside the best.')
     return notes
+
+
+def fix_dataloader_workers(cfg):
+    """Turn off ``persistent_workers`` for every dataloader without workers
+    (``persistent_workers=True`` with ``num_workers=0`` makes DataLoader raise)."""
+    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(field)
+        if loader and loader.get('num_workers', 0) == 0:
+            loader['persistent_workers'] = False
+    return cfg

@@ -14,7 +14,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 import skcl_mm  # noqa: F401
-from skcl_mm.compat import fix_dataloader_workers
+from skcl_mm.utils.launch import fix_dataloader_workers
 from tests.device_support import needs_cpu_compiler
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -27,7 +27,7 @@ def _epoch_cfg(work_dir):
 
 
 def _worker(rank, world_size, port, work_dir):
-    from skcl_mm.compat import setup_distributed
+    from skcl_mm.utils.distributed import setup_distributed
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size),
                       MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(1)

@@ -132,7 +132,7 @@ def test_compile_times_compiled_parts_and_reports_the_first_step(tmp_path):
 
 def test_compile_mode_from_config():
     from mmengine.config import Config
-    from skcl_mm.utils.benchmark_setup import resolve_compile
+    from analysis_tools.benchmark_setup import resolve_compile
     assert resolve_compile(Config(dict())) is None
     assert resolve_compile(Config(dict(compile=True))) == {}
     assert resolve_compile(Config(dict(compile=dict(mode='reduce-overhead')))) == \

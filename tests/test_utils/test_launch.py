@@ -6,7 +6,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from skcl_mm.utils.launch import LOADERS, check_resume
+from skcl_mm.utils.launch import LOADERS, check_resume, fix_dataloader_workers
 from tests.tools_runner import REPO
 
 SHIPPED = sorted(f for f in glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
@@ -74,3 +74,11 @@ def test_shipped_loaders_work_under_mmpretrains_own_train_py(config):
         torch.utils.data.DataLoader(
             [0], num_workers=loader['num_workers'],
             persistent_workers=loader['persistent_workers'])  # raises ValueError
+
+
+def test_fix_dataloader_workers():
+    cfg = Config(dict(train_dataloader=dict(num_workers=0, persistent_workers=True),
+                      val_dataloader=dict(num_workers=2, persistent_workers=True)))
+    fix_dataloader_workers(cfg)
+    assert cfg.train_dataloader.persistent_workers is False
+    assert cfg.val_dataloader.persistent_workers is True

@@ -1,4 +1,6 @@
-"""Transforms: the CIFAR AutoAugment policy and a numpy-2-safe ColorJitter."""
+"""Transforms: the CIFAR AutoAugment policy, a numpy-2-safe ColorJitter, and
+(``batch``) the batched views that GPUAugmentDataPreprocessor runs on the device."""
+from . import batch  # noqa: F401  (registers the batch transforms)
 from .cifar_auto_augment import CIFAR10_POLICY, CifarAutoAugment
 from .hue_safe_color_jitter import HueSafeColorJitter, shift_hue
 

@@ -2,8 +2,9 @@
 
 The CPU pipeline ships each image once, as uint8 (``PackInputs`` only); this
 preprocessor moves the batch to the model's device and runs the configured
-batch transforms (``batch_transforms/``) once per view, so the GPU does the
-augmentation work that otherwise binds CIFAR training to the CPU workers.
+batch transforms (:mod:`skcl_mm.datasets.transforms.batch`) once per view, so
+the GPU does the augmentation work that otherwise binds CIFAR training to the
+CPU workers.
 """
 from typing import List, Sequence
 

@@ -148,7 +148,7 @@ def test_val_set_in_another_class_order_stops_training(tmp_path):
 
 
 def _ddp_worker(rank, world_size, port, work_dir):
-    from skcl_mm.compat import setup_distributed
+    from skcl_mm.utils.distributed import setup_distributed
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size),
                       MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(1)

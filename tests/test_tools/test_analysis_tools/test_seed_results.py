@@ -1,11 +1,11 @@
-"""Tests of skcl_mm/utils/seed_results.py on hand-written scalars.json files."""
+"""Tests of tools/analysis_tools/seed_results.py on hand-written scalars.json files."""
 import json
 import math
 import os
 
 import pytest
 
-from skcl_mm.utils.seed_results import (best_and_last, format_markdown, mean_std,
+from analysis_tools.seed_results import (best_and_last, format_markdown, mean_std,
                                         run_evaluations, summarize)
 
 

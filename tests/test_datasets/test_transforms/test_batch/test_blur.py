@@ -1,4 +1,4 @@
-"""Tests for skcl_mm.models.data_preprocessors.batch_transforms.blur."""
+"""Tests for skcl_mm.datasets.transforms.batch.blur."""
 import math
 
 import numpy as np
@@ -7,9 +7,9 @@ import torch
 from PIL import Image, ImageFilter
 
 from mmpretrain.registry import MODELS
-from skcl_mm.models.data_preprocessors.batch_transforms.blur import (
+from skcl_mm.datasets.transforms.batch.blur import (
     BatchGaussianBlur, pil_gaussian_blur)
-from tests.test_models.test_data_preprocessors.test_batch_transforms.batch_images import (
+from tests.test_datasets.test_transforms.test_batch.batch_images import (
     build_reference, check_contract, to_hwc, uint8_images, within_4_se)
 
 

@@ -5,8 +5,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from skcl_mm.utils.bcl_reference_pipeline import (CIFAR_MEAN, BCLCifarViews,
-                                                  PILGaussianBlur)
+from analysis_tools.bcl_reference_pipeline import (CIFAR_MEAN, BCLCifarViews,
+                                                   PILGaussianBlur)
 
 
 def test_three_normalised_views_of_the_right_shape():

@@ -8,9 +8,9 @@ import mmpretrain.datasets  # noqa: F401  (registers the CPU ops)
 from mmpretrain.registry import MODELS, TRANSFORMS
 from skcl_mm.datasets.transforms.cifar_auto_augment import (
     CIFAR10_POLICY, CifarAutoAugment)
-from skcl_mm.models.data_preprocessors.batch_transforms import \
+from skcl_mm.datasets.transforms.batch import \
     auto_augment_ops as ops
-from skcl_mm.models.data_preprocessors.batch_transforms.auto_augment import \
+from skcl_mm.datasets.transforms.batch.auto_augment import \
     BatchCifarAutoAugment
 
 

@@ -1,4 +1,4 @@
-"""Tests for skcl_mm.models.data_preprocessors.batch_transforms.color."""
+"""Tests for skcl_mm.datasets.transforms.batch.color."""
 import math
 
 import numpy as np
@@ -7,10 +7,10 @@ import torch
 from PIL import Image, ImageEnhance
 
 from skcl_mm.datasets.transforms.hue_safe_color_jitter import shift_hue
-from skcl_mm.models.data_preprocessors.batch_transforms.color import (
+from skcl_mm.datasets.transforms.batch.color import (
     BatchColorJitter, BatchRandomGrayscale, adjust_brightness, adjust_contrast,
     adjust_hue, adjust_saturation)
-from tests.test_models.test_data_preprocessors.test_batch_transforms.batch_images import (
+from tests.test_datasets.test_transforms.test_batch.batch_images import (
     build_reference, check_contract, to_hwc, uint8_images, within_4_se)
 from mmpretrain.registry import MODELS
 

@@ -282,7 +282,7 @@ class PipelineSource:
     real JPEG files written to a temporary folder, so decoding is timed as in
     training; any other pipeline gets uint8 (H, W, 3) arrays in the data info
     (mmpretrain's CIFAR datasets). Images come from
-    :func:`~skcl_mm.utils.benchmark_setup.random_images`.
+    :func:`benchmark_setup.random_images`.
 
     Args:
         pipeline: The composed train pipeline.

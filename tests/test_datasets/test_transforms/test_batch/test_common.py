@@ -1,7 +1,7 @@
-"""Tests of batch_transforms/common.py: the per-device constant cache."""
+"""Tests of skcl_mm/datasets/transforms/batch/common.py: the per-device constant cache."""
 import torch
 
-from skcl_mm.models.data_preprocessors.batch_transforms.common import constant, fill
+from skcl_mm.datasets.transforms.batch.common import constant, fill
 
 
 def test_constant_is_made_once_per_dtype_and_device():

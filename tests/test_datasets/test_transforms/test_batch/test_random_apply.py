@@ -1,11 +1,11 @@
-"""Tests for skcl_mm.models.data_preprocessors.batch_transforms.random_apply."""
+"""Tests for skcl_mm.datasets.transforms.batch.random_apply."""
 import pytest
 import torch
 
 from mmpretrain.registry import MODELS
-from skcl_mm.models.data_preprocessors.batch_transforms import (
+from skcl_mm.datasets.transforms.batch import (
     BatchRandomApply, BatchRandomGrayscale)
-from tests.test_models.test_data_preprocessors.test_batch_transforms.batch_images import (
+from tests.test_datasets.test_transforms.test_batch.batch_images import (
     check_contract, uint8_images, within_4_se)
 
 

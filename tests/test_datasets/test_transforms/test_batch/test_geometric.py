@@ -1,4 +1,4 @@
-"""Tests for skcl_mm.models.data_preprocessors.batch_transforms.geometric."""
+"""Tests for skcl_mm.datasets.transforms.batch.geometric."""
 import math
 
 import mmcv
@@ -8,9 +8,9 @@ import torch
 from mmengine.registry import DefaultScope
 
 from mmpretrain.registry import MODELS, TRANSFORMS
-from skcl_mm.models.data_preprocessors.batch_transforms.geometric import (
+from skcl_mm.datasets.transforms.batch.geometric import (
     BatchCutout, BatchRandomCrop, BatchRandomFlip, BatchRandomResizedCrop, resize_boxes)
-from tests.test_models.test_data_preprocessors.test_batch_transforms.batch_images import (
+from tests.test_datasets.test_transforms.test_batch.batch_images import (
     check_contract, to_hwc, uint8_images, within_4_se)
 
 CONFIGS = [

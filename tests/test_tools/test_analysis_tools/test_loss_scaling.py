@@ -1,9 +1,9 @@
-"""skcl_mm.utils.loss_scaling: analytic sizes, RSS tracking, measured points."""
+"""tools/analysis_tools/loss_scaling.py: analytic sizes, RSS tracking, measured points."""
 import pytest
 import torch
 
 from skcl_mm.models.losses.skcl_loss import skcl_loss
-from skcl_mm.utils import loss_scaling as ls
+from analysis_tools import loss_scaling as ls
 
 CPU = torch.device('cpu')
 

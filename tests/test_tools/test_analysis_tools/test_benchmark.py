@@ -1,12 +1,12 @@
-"""skcl_mm.utils.benchmark and benchmark_setup: timing, setup, pipelines."""
+"""tools/analysis_tools/benchmark.py and benchmark_setup.py: timing, setup, pipelines."""
 import copy
 
 import pytest
 import torch
 from mmengine.config import Config
 
-from skcl_mm.utils import benchmark as bm
-from skcl_mm.utils import benchmark_setup as setup
+from analysis_tools import benchmark as bm
+from analysis_tools import benchmark_setup as setup
 
 CPU = torch.device('cpu')
 QUICKSTART = 'configs/quickstart/skcl_resnet32_digitslt.py'
