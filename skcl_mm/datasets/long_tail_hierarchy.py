@@ -9,9 +9,11 @@ from mmengine.dataset import BaseDataset, Compose, force_full_init
 from mmengine.logging import MMLogger
 from mmpretrain.registry import DATASETS, TRANSFORMS
 
+from skcl_mm.semantics.descriptions import check_descriptions_arg
 from .hierarchies import load_hierarchy
-from .long_tail_args import (build_wrapped, check_hierarchy, check_imbalance_factor,
-                             check_seed, check_thresholds, check_wrapped,
+from .long_tail_args import (WHERE, build_wrapped, check_hierarchy,
+                             check_imbalance_factor, check_seed,
+                             check_thresholds, check_wrapped,
                              warn_long_tailed_test_set, wrapped_classes)
 from .subset_fingerprint import subset_fingerprint
 
@@ -62,7 +64,7 @@ class LongTailHierarchyDataset:
     with more than ``many_thr``, from ``few_thr`` to ``many_thr``, and fewer
     than ``few_thr`` images; the two thresholds too) and
     ``subset_fingerprint`` (which images, chosen by which settings: see
-    :mod:`skcl_mm.datasets.subset_fingerprint`).
+    :mod:`skcl_mm.datasets.subset_fingerprint`); ``descriptions`` when given.
 
     Every argument is checked (type and range) before the wrapped dataset is
     built; a wrong one stops with a message naming it and the fix.
@@ -80,6 +82,12 @@ class LongTailHierarchyDataset:
         many_thr (int): More than this many training images is "many" (>= 0).
         few_thr (int): Fewer than this many training images is "few"
             (0 <= few_thr <= many_thr).
+        descriptions (str | PathLike | dict, optional): Text about every
+            class of every level, for methods that read it (SKCL's
+            ``SemanticGraphHook``): a shipped set (``'cifar100'``), a
+            description file or a dict class name -> text. Stored in the
+            metainfo as given (a name or path, not the texts); nothing reads
+            it here. Defaults to None.
         pipeline (list[dict], optional): The data pipeline. Given here, it
             replaces the wrapped dataset's own, and tools that read
             ``test_dataloader.dataset.pipeline`` (mmpretrain's inferencers)
@@ -94,6 +102,7 @@ class LongTailHierarchyDataset:
                  hierarchy: Optional[Union[str, os.PathLike]] = None,
                  many_thr: int = 100,
                  few_thr: int = 20,
+                 descriptions: Optional[Union[str, os.PathLike, dict]] = None,
                  pipeline: Optional[List[dict]] = None,
                  lazy_init: bool = False):
         # Every argument is checked before the wrapped dataset is built.
@@ -101,6 +110,9 @@ class LongTailHierarchyDataset:
         self.seed = check_seed(seed)
         self.hierarchy_source = check_hierarchy(hierarchy)
         self.many_thr, self.few_thr = check_thresholds(many_thr, few_thr)
+        check_descriptions_arg(descriptions, WHERE)
+        self.descriptions = (os.fspath(descriptions) if isinstance(
+            descriptions, os.PathLike) else descriptions)
         if pipeline is not None and not isinstance(pipeline, (list, tuple)):
             raise TypeError(f'LongTailHierarchyDataset: pipeline must be a list of '
                             f'transform dicts, got {type(pipeline).__name__}; '
@@ -118,6 +130,8 @@ class LongTailHierarchyDataset:
         self._fine_to_level = np.asarray(self.hierarchy.fine_to_level,
                                          dtype=np.int64).T.copy()  # (n_fine, L)
         self._metainfo = dict(self.dataset.metainfo)
+        if self.descriptions is not None:
+            self._metainfo['descriptions'] = self.descriptions
         self._fully_initialized = False
         if not lazy_init:
             self.full_init()

@@ -7,6 +7,8 @@ cannot be right stops the run; one over 300 words warns) and the class list
 the file records against the hierarchy being trained
 (:mod:`skcl_mm.semantics.class_record`).
 """
+import difflib
+import os
 import os.path as osp
 import warnings
 from typing import Dict, Optional, Sequence
@@ -215,3 +217,33 @@ def build_description_set(texts: Dict[str, str],
         raise ValueError(f'{len(bad)} hand-written texts break the description '
                          f'rules: {"; ".join(bad[:10])}. Rewrite them.')
     return validate_document(doc, source='the built description set')
+
+
+def check_descriptions_arg(descriptions,
+                           where: str = 'SemanticGraphHook') -> None:
+    """None, a shipped set name, a file path or a dict of class name -> text.
+
+    A bare word that is neither a shipped set nor an existing file is a
+    misspelt set name (a file path that does not exist yet is read, and
+    reported, when the graph is built).
+
+    Args:
+        descriptions: The value to check.
+        where (str): Who received it, named in the messages.
+    """
+    if descriptions is None or isinstance(descriptions, dict):
+        return
+    if not isinstance(descriptions, (str, os.PathLike)):
+        raise TypeError(
+            f'{where} descriptions must be a shipped set name '
+            f'{list(SHIPPED_SETS)}, a description file path or a dict class '
+            f'name -> text, got {descriptions!r} ({type(descriptions).__name__}).')
+    text = os.fspath(descriptions)
+    looks_like_path = osp.sep in text or text.endswith(('.json', '.yaml', '.yml'))
+    if text in SHIPPED_SETS or looks_like_path or osp.isfile(text):
+        return
+    close = difflib.get_close_matches(text.lower(), SHIPPED_SETS, n=1)
+    hint = f' Did you mean {close[0]!r}?' if close else ''
+    raise ValueError(
+        f'{where} descriptions={text!r} is neither a shipped set '
+        f'{list(SHIPPED_SETS)} nor an existing description file.{hint}')

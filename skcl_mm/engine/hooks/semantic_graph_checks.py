@@ -1,38 +1,8 @@
-"""Checks of SemanticGraphHook's arguments and of the head against the dataset."""
-import difflib
-import os
-import os.path as osp
+"""Checks of the model head against the training dataset's levels."""
 from typing import List
-
-from skcl_mm.semantics.descriptions import SHIPPED_SETS
 
 WRAP_FIX = ("wrap the training dataset in dict(type='LongTailHierarchyDataset', "
             "dataset=..., hierarchy='cifar100' or a hierarchy file)")
-
-
-def check_descriptions_arg(descriptions) -> None:
-    """None, a shipped set name, a file path or a dict of class name -> text.
-
-    A bare word that is neither a shipped set nor an existing file is a
-    misspelt set name (a file path that does not exist yet is read, and
-    reported, when the graph is built).
-    """
-    if descriptions is None or isinstance(descriptions, dict):
-        return
-    if not isinstance(descriptions, (str, os.PathLike)):
-        raise TypeError(
-            'SemanticGraphHook descriptions must be a shipped set name '
-            f'{list(SHIPPED_SETS)}, a description file path or a dict class '
-            f'name -> text, got {descriptions!r} ({type(descriptions).__name__}).')
-    text = os.fspath(descriptions)
-    looks_like_path = osp.sep in text or text.endswith(('.json', '.yaml', '.yml'))
-    if text in SHIPPED_SETS or looks_like_path or osp.isfile(text):
-        return
-    close = difflib.get_close_matches(text.lower(), SHIPPED_SETS, n=1)
-    hint = f' Did you mean {close[0]!r}?' if close else ''
-    raise ValueError(
-        f'SemanticGraphHook descriptions={text!r} is neither a shipped set '
-        f'{list(SHIPPED_SETS)} nor an existing description file.{hint}')
 
 
 def check_levels_match(head_levels: List[int], data_levels: List[int],

@@ -9,13 +9,13 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
-from skcl_mm.semantics.descriptions import SHIPPED_SETS
+from skcl_mm.semantics.descriptions import SHIPPED_SETS, check_descriptions_arg
 from skcl_mm.semantics.encoder import build_encoder
 from skcl_mm.semantics.graph import (TEXT_SOURCES, build_semantic_graph,
                                      normalize_mode)
 from skcl_mm.semantics.graph_cache import check_cache_dir
 from skcl_mm.utils.checks import check_bool, check_int
-from .semantic_graph_checks import check_descriptions_arg, check_levels_match
+from .semantic_graph_checks import check_levels_match
 
 NO_GRAPH_MODES = (None, 'bcl')  # head modes that read no neighbour table
 
