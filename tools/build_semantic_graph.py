@@ -81,12 +81,16 @@ def settings_from_config(path, cfg_options=None, read_classes=True):
     hooks = [h for h in cfg.get('custom_hooks') or []
              if 'SemanticGraphHook' in str(h.get('type'))]
     found = {key: value for key, value in (hooks[0] if hooks else {}).items()
-             if key in ('descriptions', 'source', 'mode', 'num_neighbours',
-                        'encoder', 'cache_dir') and value is not None}
+             if key in ('descriptions', 'source', 'encoder', 'cache_dir')
+             and value is not None}
+    dataset_cfg = (cfg.get('train_dataloader') or {}).get('dataset') or {}
+    if dataset_cfg.get('descriptions'):  # the descriptions the data comes with
+        found.setdefault('descriptions', dataset_cfg['descriptions'])
     head = MODELS.build(cfg.model.head) if cfg.model.get('head') else None
-    if head is not None:
-        found.setdefault('mode', getattr(head, 'graph_mode', None))
-        found.setdefault('num_neighbours', getattr(head, 'num_neighbours', None))
+    request = (head.semantic_graph_request()
+               if callable(getattr(head, 'semantic_graph_request', None)) else None)
+    if request is not None:  # the graph this model trains with
+        found.update(mode=request.mode, num_neighbours=request.num_neighbours)
     if not read_classes:
         return found, None, None
     try:
@@ -128,9 +132,7 @@ def resolve(args):
                cache_dir=False if args.no_cache else args.cache_dir)
     settings.update({k: v for k, v in cli.items() if v is not None})
     settings.setdefault('source', 'descriptions')
-    if settings.get('mode') in (None, 'bcl'):
-        settings['mode'] = 'both'
-    settings.setdefault('num_neighbours', 2)
+    settings.setdefault('mode', 'both')
     if settings['source'] == 'descriptions' and not settings.get('descriptions'):
         raise SystemExit('Give --descriptions NAME|FILE, or --source names to '
                          'embed the class names.')
@@ -151,7 +153,7 @@ def build(settings, level_classes, device='cpu'):
         encoder = SentenceEncoder(encoder, device=device)
     return build_semantic_graph(
         level_classes, descriptions, mode=settings['mode'],
-        num_neighbours=int(settings['num_neighbours']), source=settings['source'],
+        num_neighbours=settings.get('num_neighbours'), source=settings['source'],
         encoder=encoder, cache_dir=settings.get('cache_dir'),
         description_file=description_file)
 

@@ -19,14 +19,18 @@ __all__ = [
 ]
 # Semantic graph (graph engineer).
 from .encoder import EncoderUnavailableError, SentenceEncoder, build_encoder
-from .graph import (GRAPH_MODES, SemanticGraph, build_semantic_graph,
-                    candidate_mask, cosine_similarity, node_levels, node_names,
-                    node_texts, top_k_neighbours)
+from .graph import (SemanticGraph, build_semantic_graph, cosine_similarity,
+                    node_levels, node_names, node_texts, top_k_neighbours)
+from .graph_contract import (GRAPH_MODES, GraphRequest, candidate_mask,
+                             normalize_mode, num_candidates,
+                             resolve_num_neighbours)
 from .graph_cache import default_cache_dir
 
 __all__ += [
     'EncoderUnavailableError', 'SentenceEncoder', 'build_encoder',
-    'GRAPH_MODES', 'SemanticGraph', 'build_semantic_graph', 'candidate_mask',
+    'GRAPH_MODES', 'GraphRequest', 'normalize_mode', 'num_candidates',
+    'resolve_num_neighbours', 'SemanticGraph', 'build_semantic_graph',
+    'candidate_mask',
     'cosine_similarity', 'node_levels', 'node_names', 'node_texts',
     'top_k_neighbours', 'default_cache_dir'
 ]

@@ -5,16 +5,12 @@ first (node y = fine class y), then each coarser level in turn going up; the
 dataset's ``level_classes`` lists levels coarsest first, and :func:`node_names`
 / :func:`node_levels` are the one place that converts. For a fine class y,
 ``I_y`` holds the K nodes j != y of largest cosine similarity S(y, j) among the
-candidates of the mode (docs/loss.md, "Modes and K"):
-
-* ``'both'``: every other node;
-* ``'F-F'``: the other nodes of the finest level;
-* ``'C-F'``: the nodes of the coarser levels.
+candidates of the mode; modes, candidate sets and K are decided in
+:mod:`skcl_mm.semantics.graph_contract`.
 
 Ties are broken by the smaller node id, so a graph is a pure function of the
 similarity matrix.
 """
-import warnings
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
@@ -24,23 +20,13 @@ import torch
 from .descriptions import check_descriptions
 from .encoder import build_encoder
 from .graph_checks import (check_level_classes, check_node_levels,
-                           check_num_neighbours, check_similarity)
+                           check_similarity)
+from .graph_contract import (candidate_mask, normalize_mode,
+                             resolve_num_neighbours)
 from .graph_cache import (default_cache_dir, embedding_cache_key,
                           graph_cache_key, load_cached, save_cached)
 
-GRAPH_MODES = ('both', 'F-F', 'C-F')
 TEXT_SOURCES = ('descriptions', 'names')
-_MODE_ALIASES = {'both': 'both', 'all': 'both', 'f-f': 'F-F', 'ff': 'F-F',
-                 'c-f': 'C-F', 'cf': 'C-F'}
-
-
-def normalize_mode(mode: str) -> str:
-    """``'both'``, ``'F-F'`` or ``'C-F'`` from any spelling (``'ff'``, ``'c-f'``)."""
-    key = str(mode).strip().lower().replace('_', '-')
-    if key not in _MODE_ALIASES:
-        raise ValueError(f'Unknown graph mode {mode!r}; expected one of '
-                         f'{GRAPH_MODES}.')
-    return _MODE_ALIASES[key]
 
 
 def node_names(level_classes: Sequence[Sequence[str]]) -> List[str]:
@@ -116,49 +102,10 @@ def cosine_similarity(embeddings: np.ndarray) -> np.ndarray:
     return sim.astype(np.float32)
 
 
-def candidate_mask(levels: Sequence[int], n_fine: int, mode: str) -> np.ndarray:
-    """Which nodes may be neighbours of each fine class.
-
-    Args:
-        levels (Sequence[int]): ``(n,)`` level of every node (see :func:`node_levels`).
-        n_fine (int): Number of fine classes (nodes ``0..n_fine-1``).
-        mode (str): ``'both'``, ``'F-F'`` or ``'C-F'``.
-
-    Returns:
-        np.ndarray: ``(n_fine, n)`` bool, True where node j is a candidate of y.
-    """
-    mode = normalize_mode(mode)
+def level_sizes(levels: Sequence[int]) -> list:
+    """Classes per level, coarsest first, from the level of every node."""
     levels = np.asarray(levels)
-    fine = levels == levels[0]
-    if mode == 'both':
-        mask = np.ones((n_fine, len(levels)), dtype=bool)
-    elif mode == 'F-F':
-        mask = np.broadcast_to(fine, (n_fine, len(levels))).copy()
-    else:
-        mask = np.broadcast_to(~fine, (n_fine, len(levels))).copy()
-    mask[np.arange(n_fine), np.arange(n_fine)] = False  # j != y
-    return mask
-
-
-def clamp_num_neighbours(levels: Sequence[int], mode: str,
-                         num_neighbours: int) -> int:
-    """K, clamped (with a warning) to the candidate set size of ``mode``.
-
-    Args:
-        levels (Sequence[int]): ``(n,)`` level of every node, fine nodes first.
-        mode (str): ``'both'``, ``'F-F'`` or ``'C-F'``.
-        num_neighbours (int): The requested K (>= 0).
-    """
-    num_neighbours = check_num_neighbours(num_neighbours)
-    levels = check_node_levels(levels)
-    n_fine = int((levels == levels[0]).sum())
-    available = int(candidate_mask(levels, n_fine, mode).sum(axis=1).min())
-    if num_neighbours > available:
-        warnings.warn(f'K={num_neighbours} neighbours requested but mode '
-                      f'{normalize_mode(mode)!r} offers only {available} '
-                      f'candidates per fine class; using K={available}.')
-        return available
-    return int(num_neighbours)
+    return [int((levels == level).sum()) for level in range(int(levels.max()) + 1)]
 
 
 def top_k_neighbours(similarity: np.ndarray, levels: Sequence[int],
@@ -184,7 +131,8 @@ def top_k_neighbours(similarity: np.ndarray, levels: Sequence[int],
                          f'for {len(levels)} nodes, got {sim.shape}.')
     check_similarity(sim, n_fine)
     mask = candidate_mask(levels, n_fine, mode)
-    k = clamp_num_neighbours(levels, mode, num_neighbours)
+    k = resolve_num_neighbours(num_neighbours, mode, level_sizes(levels),
+                               'num_neighbours')
     scores = np.where(mask, sim[:n_fine], -np.inf)
     order = np.argsort(-scores, axis=1, kind='stable')[:, :k]
     return torch.from_numpy(np.ascontiguousarray(order, dtype=np.int64))
@@ -268,7 +216,9 @@ def build_semantic_graph(level_classes: Sequence[Sequence[str]],
     level_classes = check_level_classes(level_classes)
     texts = node_texts(level_classes, descriptions, source, description_file)
     names, levels = node_names(level_classes), node_levels(level_classes)
-    k = clamp_num_neighbours(levels, mode, num_neighbours)
+    k = resolve_num_neighbours(num_neighbours, mode,
+                               [len(names) for names in level_classes],
+                               'num_neighbours')
     encoder = build_encoder(encoder)
     cache_dir = default_cache_dir() if cache_dir is None else cache_dir
     key = graph_cache_key(texts, names, levels, encoder.identity, mode, k)

@@ -1,11 +1,13 @@
-"""Checks of the semantic graph's inputs: class lists, node levels, similarity, K."""
+"""Checks of the semantic graph's inputs: class lists, node levels, similarity.
+
+(K is checked where it is decided: :mod:`skcl_mm.semantics.graph_contract`.)
+"""
 import warnings
 from collections import Counter
 from typing import List, Sequence
 
 import numpy as np
 
-from skcl_mm.utils.checks import check_int
 
 
 def check_level_classes(level_classes) -> List[List[str]]:
@@ -84,10 +86,3 @@ def check_similarity(similarity: np.ndarray, n_fine: int) -> None:
             f'similarity has {int(bad.sum())} non-finite entries among the fine '
             f'rows (first at [{row}, {col}]); the embeddings must be finite '
             'vectors (a NaN embedding means a broken encoder output).')
-
-
-def check_num_neighbours(num_neighbours) -> int:
-    """K: an int >= 0 (a bool is refused)."""
-    return check_int('num_neighbours', num_neighbours, minimum=0,
-                     fix="It is K, the semantic neighbours of each fine class "
-                     '(2 for CIFAR, 4 for ImageNet-LT).')

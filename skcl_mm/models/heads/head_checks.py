@@ -5,6 +5,7 @@ from typing import List, Optional, Sequence
 import torch
 from torch import Tensor
 
+from ..data_preprocessors.view_order import VIEWS_FIX
 from skcl_mm.utils.checks import (check_bool, check_int, check_int_list,
                                   check_number, check_number_list, is_int)
 
@@ -13,10 +14,6 @@ LEVELS_FIX = ('Classes per level, coarsest first: [20, 100] for CIFAR-100, '
 WRAP_FIX = ("wrap the training dataset in dict(type='LongTailHierarchyDataset', "
             "dataset=..., hierarchy='cifar100' or a hierarchy file), which "
             'gives every sample its gt_level_labels')
-VIEWS_FIX = ("add dict(type='MultiView', num_views=[1, 2], transforms=[regular_view, "
-             "sim_view]) to the train pipeline and use data_preprocessor="
-             "dict(type='MultiViewClsDataPreprocessor', ...) "
-             '(configs/_base_/datasets/pipelines/cifar_views.py)')
 
 
 def check_level_num_classes(value) -> List[int]:
@@ -112,17 +109,6 @@ def check_features(x: Tensor, in_channels: int) -> None:
             f'in_channels={x.shape[1]}.')
 
 
-def views_of(x: Tensor, batch: int) -> int:
-    """V from ``(V*B, D)`` features and B data samples."""
-    views = x.shape[0] // batch
-    if batch == 0 or views * batch != x.shape[0]:
-        raise ValueError(
-            f'{x.shape[0]} feature rows are not a multiple of the {batch} data '
-            'samples (expected V*B rows, views stacked on the batch axis); a '
-            f'multi-view batch needs MultiViewClsDataPreprocessor: {VIEWS_FIX}.')
-    return views
-
-
 def level_targets(data_samples, level_num_classes: Sequence[int]) -> Tensor:
     """(B, n_levels) labels, coarsest first, from ``gt_level_labels``.
 
@@ -178,3 +164,35 @@ def check_first_batch(targets: Tensor, data_samples,
             'SKCLHead: the batch has one view per sample, so the contrastive '
             'loss runs on the classifier view (no augmented pairs, unlike the '
             f'paper). If that is not intended, {VIEWS_FIX}.', UserWarning)
+
+
+def level_log_priors(level_counts: Sequence[Sequence[int]],
+                     level_num_classes: Sequence[int]) -> List[Tensor]:
+    """``log(n_c / sum n)`` per level from training counts, checked.
+
+    A class with zero training images counts as one (finite logit).
+
+    Args:
+        level_counts (Sequence[Sequence[int]]): training images per class,
+            one list per level, coarsest first (dataset ``level_counts``).
+        level_num_classes (Sequence[int]): the head's classes per level.
+
+    Returns:
+        list[Tensor]: one (n_l,) float64 log prior per level.
+    """
+    if len(level_counts) != len(level_num_classes):
+        raise ValueError(f'set_class_counts expects {len(level_num_classes)}'
+                         f' levels (coarsest first), got {len(level_counts)}.')
+    priors = []
+    for level, counts in enumerate(level_counts):
+        counts = torch.as_tensor(counts, dtype=torch.float64)
+        if counts.shape != (level_num_classes[level], ):
+            raise ValueError(
+                f'level {level}: expected {level_num_classes[level]} '
+                f'counts, got {tuple(counts.shape)}; level_num_classes='
+                f'{list(level_num_classes)} must match the dataset.')
+        if (counts < 0).any():
+            raise ValueError(f'level {level}: counts must be >= 0.')
+        counts = counts.clamp_min(1)
+        priors.append((counts / counts.sum()).log())
+    return priors

@@ -9,11 +9,14 @@ from torch import Tensor
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
-from ..losses import LogitAdjustedCrossEntropyLoss, SKCLLoss
+from skcl_mm.semantics.graph_contract import GraphRequest
+from ..data_preprocessors.view_order import (contrastive_labels, num_views,
+                                             split_views)
+from ..losses import GatheredContrastiveLoss, LogitAdjustedCrossEntropyLoss
 from .head_checks import (check_features, check_first_batch,
                           check_head_widths, check_level_num_classes,
                           check_level_weights, check_some_loss, check_topk,
-                          contrastive_cfg, level_targets, views_of)
+                          contrastive_cfg, level_log_priors, level_targets)
 from .level_classifier import build_level_classifier
 from .mlp import mlp_bn
 
@@ -26,8 +29,9 @@ class SKCLHead(ClsHead):
     """SKCL head: ``lambda * L_SKCL + sum_l w_l * LA-CE_l``.
 
     Training input is ``(V*B, D)`` view-major features: view 0 feeds the
-    classifiers, views 1.. the contrastive loss (with V = 1 the one view feeds
-    both). Prediction: one view, finest-level scores, no prior added.
+    classifiers, views 1.. the contrastive loss (the view order of
+    :mod:`skcl_mm.models.data_preprocessors.view_order`). Prediction: one
+    view, finest-level scores, no prior added.
 
     Args:
         in_channels (int): feature width D of the neck.
@@ -44,9 +48,11 @@ class SKCLHead(ClsHead):
             (``tau=0`` for plain CE). Defaults to ``tau=1.0``.
         level_loss_weights (Sequence[float], optional): w_l, coarsest first.
             Defaults to 2.0 for the finest level, 1.0 for coarser ones.
-        contrastive_loss (dict, optional): an ``SKCLLoss`` config; its
-            ``loss_weight`` is lambda. ``None`` or ``loss_weight=0`` drops the
-            contrastive branch (LA / CE baseline).
+        contrastive_loss (dict, optional): an ``SKCLLoss`` (or, for the
+            BCL baseline, ``BCLLoss``) config; its ``loss_weight`` is lambda.
+            ``None`` or ``loss_weight=0`` drops the contrastive branch (LA / CE
+            baseline). The loss states the semantic graph it needs
+            (:meth:`semantic_graph_request`).
         compile_loss (bool | dict): run the tensor part of :meth:`loss`
             (classifiers, CE, MLPs, contrastive loss; forward and backward)
             through ``torch.compile`` (a dict is passed as its keyword
@@ -97,10 +103,11 @@ class SKCLHead(ClsHead):
                                     feat_channels)
             self.proto_mlp = mlp_bn(in_channels, mlp_hidden_channels,
                                     feat_channels)
+        request = self.semantic_graph_request()
         self.register_buffer(
             'semantic_neighbours',
-            torch.full((self.num_fine, self.num_neighbours), -1,
-                       dtype=torch.long))
+            torch.full((self.num_fine, 0 if request is None else
+                        request.num_neighbours), -1, dtype=torch.long))
         for level, num in enumerate(self.level_num_classes):
             self.register_buffer(f'log_prior_level{level}',
                                  torch.full((num, ), float('nan')))
@@ -111,13 +118,14 @@ class SKCLHead(ClsHead):
             return [COARSE_CE_WEIGHT] * (num_levels - 1) + [FINE_CE_WEIGHT]
         return check_level_weights(weights, num_levels)
 
-    def _build_contrastive(self, cfg: Optional[dict]) -> Optional[SKCLLoss]:
+    def _build_contrastive(self, cfg: Optional[dict]
+                           ) -> Optional[GatheredContrastiveLoss]:
         if cfg is None:
             return None
         module = MODELS.build(contrastive_cfg(cfg, self.level_num_classes))
-        if not isinstance(module, SKCLLoss):
-            raise TypeError('contrastive_loss must build an SKCLLoss, got '
-                            f'{type(module).__name__}.')
+        if not isinstance(module, GatheredContrastiveLoss):
+            raise TypeError('contrastive_loss must build an SKCLLoss or a '
+                            f'BCLLoss, got {type(module).__name__}.')
         return None if module.loss_weight == 0 else module
 
     @property
@@ -130,21 +138,17 @@ class SKCLHead(ClsHead):
         """Number of graph nodes (classes of all levels)."""
         return sum(self.level_num_classes)
 
-    @property
-    def graph_mode(self) -> Optional[str]:
-        """Neighbour candidates the SemanticGraphHook must use (None: no graph)."""
-        return None if self.contrastive is None else self.contrastive.mode
-
-    @property
-    def num_neighbours(self) -> int:
-        """K, already clamped to the candidate set (0 when no graph is needed)."""
-        return 0 if self.contrastive is None else self.contrastive.num_neighbours
+    def semantic_graph_request(self) -> Optional[GraphRequest]:
+        """The semantic graph the contrastive loss reads (mode, K, levels),
+        or None when it reads none (BCL, no contrastive branch)."""
+        if self.contrastive is None:
+            return None
+        return self.contrastive.graph_request()
 
     @property
     def has_semantic_graph(self) -> bool:
-        """Whether every entry of the neighbour table holds a node id.
-
-        Read from the buffer once, then kept until ``set_semantic_graph`` or
+        """Whether every entry of the neighbour table holds a node id (True
+        when no graph is needed). Read from the buffer once, then kept until ``set_semantic_graph`` or
         ``load_state_dict`` changes it.
         """
         if 'graph' not in self._ready:
@@ -172,22 +176,14 @@ class SKCLHead(ClsHead):
         """Store the Top-K table I_y (called by SemanticGraphHook).
 
         Args:
-            neighbours (Tensor): (n_fine, K) node ids, K = ``num_neighbours``,
-                row y must not contain y.
+            neighbours (Tensor): (n_fine, K) node ids answering
+                :meth:`semantic_graph_request` (checked there).
         """
-        table = torch.as_tensor(neighbours).long()
-        expected = (self.num_fine, self.num_neighbours)
-        if tuple(table.shape) != expected:
-            raise ValueError(f'set_semantic_graph expects {expected} '
-                             f'(n_fine, K), got {tuple(table.shape)}; build the '
-                             'graph with head.num_neighbours / head.graph_mode.')
-        if table.numel() and (table.min() < 0 or table.max() >= self.num_nodes):
-            raise ValueError(f'neighbour node ids must be in [0, {self.num_nodes})'
-                             f', got [{int(table.min())}, {int(table.max())}].')
-        own = torch.arange(self.num_fine)[:, None]
-        if (table.cpu() == own).any():
-            raise ValueError('a class cannot be its own neighbour (I_y excludes y).')
-        self.semantic_neighbours.copy_(table)
+        request = self.semantic_graph_request()
+        if request is None:
+            raise ValueError(f'{type(self).__name__}: this head reads no semantic '
+                             'graph (its contrastive loss needs none).')
+        self.semantic_neighbours.copy_(request.check_table(neighbours))
         self._ready.pop('graph', None)
 
     def set_class_counts(self, level_counts: Sequence[Sequence[int]]) -> None:
@@ -199,20 +195,9 @@ class SKCLHead(ClsHead):
             level_counts (Sequence[Sequence[int]]): training images per class,
                 one list per level, coarsest first (dataset ``level_counts``).
         """
-        if len(level_counts) != len(self.level_num_classes):
-            raise ValueError(f'set_class_counts expects {len(self.level_num_classes)}'
-                             f' levels (coarsest first), got {len(level_counts)}.')
-        for level, counts in enumerate(level_counts):
-            counts = torch.as_tensor(counts, dtype=torch.float64)
-            if counts.shape != (self.level_num_classes[level], ):
-                raise ValueError(
-                    f'level {level}: expected {self.level_num_classes[level]} '
-                    f'counts, got {tuple(counts.shape)}; level_num_classes='
-                    f'{self.level_num_classes} must match the dataset.')
-            if (counts < 0).any():
-                raise ValueError(f'level {level}: counts must be >= 0.')
-            counts = counts.clamp_min(1)
-            self._log_prior(level).copy_((counts / counts.sum()).log())
+        for level, log_prior in enumerate(
+                level_log_priors(level_counts, self.level_num_classes)):
+            self._log_prior(level).copy_(log_prior)
         self._ready.pop('counts', None)
 
     def prototypes(self) -> Tensor:
@@ -239,7 +224,7 @@ class SKCLHead(ClsHead):
         """
         x = self.pre_logits(feats)
         check_features(x, self.in_channels)
-        views = views_of(x, len(data_samples))
+        views = num_views(x.shape[0], len(data_samples))
         targets = level_targets(data_samples, self.level_num_classes)
         if not self._ready.get('batch'):  # once: it reads the labels
             check_first_batch(targets, data_samples, self.level_num_classes,
@@ -282,12 +267,10 @@ class SKCLHead(ClsHead):
 
     def _losses(self, x: Tensor, targets: Tensor) -> Dict[str, Tensor]:
         """Every loss term from ``(V*B, D)`` features and (B, n_levels) targets."""
-        batch = targets.shape[0]
-        views = x.shape[0] // batch
-        losses = self._ce_losses(x[:batch], targets)
+        classifier_view, contrast = split_views(x, targets.shape[0])
+        losses = self._ce_losses(classifier_view, targets)
         if self.contrastive is not None:
-            contrast = x[batch:] if views > 1 else x
-            labels = targets[:, -1].repeat(max(views - 1, 1))
+            labels = contrastive_labels(targets[:, -1], x.shape[0])
             losses.update(self._contrastive_losses(contrast, labels))
         return losses
 

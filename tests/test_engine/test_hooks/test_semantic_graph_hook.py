@@ -50,14 +50,17 @@ CIFAR10_TEXTS = {
 
 
 class LevelDataset(BaseDataset):
-    """Eight 32x32 images with the CIFAR-10 two-level metainfo."""
+    """Eight 32x32 images with the CIFAR-10 two-level metainfo (and the
+    descriptions the data comes with, when given)."""
 
-    def __init__(self):
+    def __init__(self, descriptions=None):
         hierarchy = builtin_hierarchy('cifar10')
         metainfo = dict(classes=hierarchy.fine_classes,
                         level_classes=hierarchy.level_classes,
                         fine_to_level=hierarchy.fine_to_level)
         super().__init__(ann_file='', metainfo=metainfo, serialize_data=False)
+        if descriptions is not None:  # (BaseDataset would read a path's lines)
+            self._metainfo['descriptions'] = descriptions
 
     def load_data_list(self):
         return [dict(img=np.zeros((32, 32, 3), np.uint8), gt_label=i % 10)
@@ -76,7 +79,7 @@ def write_descriptions(path, drop=()):
 
 
 def make_runner(work_dir, hook_cfg, name, launcher='none', load_from=None,
-                head_kwargs=None):
+                head_kwargs=None, dataset_descriptions=None):
     model = dict(
         type='ImageClassifier',
         backbone=dict(type='ResNet_CIFAR', depth=18),
@@ -92,7 +95,8 @@ def make_runner(work_dir, hook_cfg, name, launcher='none', load_from=None,
                      cfg=dict(model_wrapper_cfg=wrapper))
     return Runner(
         model=model, work_dir=str(work_dir), experiment_name=name,
-        train_dataloader=dict(dataset=LevelDataset(), batch_size=4,
+        train_dataloader=dict(dataset=LevelDataset(dataset_descriptions),
+                              batch_size=4,
                               num_workers=0, sampler=dict(type='DefaultSampler',
                                                           shuffle=False)),
         train_cfg=dict(by_epoch=True, max_epochs=1),
@@ -121,14 +125,12 @@ def expected(description_file):
 
 
 def test_constructor_errors():
-    with pytest.raises(ValueError, match="needs descriptions="):
-        SemanticGraphHook()
     with pytest.raises(ValueError, match='source must be one of'):
         SemanticGraphHook(source='labels')
-    with pytest.raises(ValueError, match="'both', 'F-F', 'C-F'"):
-        SemanticGraphHook(source='names', mode='diagonal')
-    with pytest.raises(ValueError, match='>= 0'):
-        SemanticGraphHook(source='names', num_neighbours=-1)
+    for removed in (dict(mode='both'), dict(num_neighbours=2)):
+        with pytest.raises(TypeError, match=r'the hook takes mode and K from the '
+                           r'model; state them once, on the head \(contrastive_loss='):
+            SemanticGraphHook(source='names', **removed)
 
 
 @pytest.mark.parametrize('kwargs, error, pattern', [
@@ -136,9 +138,6 @@ def test_constructor_errors():
      r"descriptions must be a shipped set name .* got 5 \(int\)"),
     (dict(descriptions='cifar-100'), ValueError,
      r"descriptions='cifar-100' is neither a shipped set .* Did you mean 'cifar100'"),
-    (dict(source='names', num_neighbours=True), TypeError,
-     r'num_neighbours must be an int >= 0, got True \(bool\)\. Leave it unset'),
-    (dict(source='names', num_neighbours=2.0), TypeError, r'got 2\.0 \(float\)'),
     (dict(source='names', encoder='/no/such/model'), EncoderUnavailableError,
      r"Encoder directory '/no/such/model' does not exist"),
     (dict(source='names', encoder=3), TypeError, 'encoder must be None, a model name'),
@@ -176,10 +175,9 @@ def test_cache_dir_that_is_a_file_is_refused(tmp_path, monkeypatch):
     assert SemanticGraphHook(source='names', cache_dir=False).cache_dir is False
 
 
-def _head(levels, **loss):
-    from skcl_mm.models.heads import SKCLHead
-    return SKCLHead(8, levels, mlp_hidden_channels=4, feat_channels=4,
-                    contrastive_loss=dict(type='SKCLLoss', **loss))
+def _request(levels):
+    from skcl_mm.semantics.graph_contract import GraphRequest
+    return GraphRequest.resolve('both', 2, levels)
 
 
 def test_head_levels_must_match_the_dataset_level_and_counts():
@@ -189,24 +187,54 @@ def test_head_levels_must_match_the_dataset_level_and_counts():
                                          r'training dataset has \[2, 10\] .* level 0 '
                                          r'has 3 classes in the head and 2 in the '
                                          r'dataset; set level_num_classes=\[2, 10\]'):
-        SemanticGraphHook._level_classes(meta, _head([3, 10]))
+        SemanticGraphHook._level_classes(meta, _request([3, 10]))
     flat = dict(classes=hierarchy.fine_classes)  # not wrapped: one level
     with pytest.raises(ValueError, match=r'has 2 levels but the training dataset has '
                                          r'1 \(its metainfo has no level_classes.*'
                                          r'set level_num_classes=\[10\].*'
                                          r'LongTailHierarchyDataset'):
-        SemanticGraphHook._level_classes(flat, _head([2, 10]))
-    assert SemanticGraphHook._level_classes(meta, _head([2, 10]))[0] == [
+        SemanticGraphHook._level_classes(flat, _request([2, 10]))
+    assert SemanticGraphHook._level_classes(meta, _request([2, 10]))[0] == [
         'vehicles', 'animals']
 
 
-def test_hook_mode_differing_from_the_head_is_an_error():
-    hook = SemanticGraphHook(source='names', mode='both')
-    with pytest.raises(ValueError, match=r"mode='both' but the head's SKCLLoss mode "
-                                         r"is 'F-F'; state the mode once"):
-        hook._mode_and_k(_head([2, 10], mode='F-F'))
-    assert hook._mode_and_k(_head([2, 10])) == ('both', 2)
+def test_descriptions_come_from_the_hook_else_the_training_dataset(
+        tmp_path, description_file, expected):
+    hook = dict(type='SemanticGraphHook', cache_dir=False, save_figures=False)
+    runner = make_runner(tmp_path / 'w', hook, 'no_desc')
+    with pytest.raises(ValueError, match=r"the training dataset names none and the "
+                       r"hook was given none\. Set descriptions= on the training "
+                       r"dataset \(LongTailHierarchyDataset\(descriptions="):
+        runner.call_hook('before_train')
+    runner = make_runner(tmp_path / 'd', hook, 'data_desc',
+                         dataset_descriptions=description_file)
+    runner.call_hook('before_train')
+    assert torch.equal(runner.model.head.semantic_neighbours, expected.neighbours)
+    # The hook's own descriptions win over the dataset's.
+    hook = dict(hook, descriptions='/no/such/descriptions.json')
+    runner = make_runner(tmp_path / 'h', hook, 'hook_desc',
+                         dataset_descriptions=description_file)
+    with pytest.raises(Exception, match='no/such/descriptions.json'):
+        runner.call_hook('before_train')
 
+
+def test_a_head_without_a_graph_request_is_skipped_with_a_warning(tmp_path):
+    from mmengine.logging import MMLogger
+    runner = Runner(
+        model=dict(type='ImageClassifier', backbone=dict(type='ResNet_CIFAR', depth=18),
+                   neck=dict(type='GlobalAveragePooling'),
+                   head=dict(type='LinearClsHead', num_classes=10, in_channels=512)),
+        work_dir=str(tmp_path), experiment_name='stock_head',
+        train_dataloader=dict(dataset=LevelDataset(), batch_size=4, num_workers=0,
+                              sampler=dict(type='DefaultSampler', shuffle=False)),
+        train_cfg=dict(by_epoch=True, max_epochs=1),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
+        custom_hooks=[dict(type='SemanticGraphHook', source='names')],
+        default_scope='mmpretrain')
+    runner.call_hook('before_train')
+    assert 'model.head (LinearClsHead) reads no semantic graph' in log_text(runner)
+    assert 'Remove SemanticGraphHook from custom_hooks' in log_text(runner)
+    assert MMLogger  # the warning goes to the run's log
 
 def test_sets_head_buffer_saves_pictures_and_logs(tmp_path, description_file,
                                                   expected):
@@ -285,14 +313,10 @@ def test_mode_and_k_come_from_the_head(tmp_path):
     table = runner.model.head.semantic_neighbours
     assert table.shape == (10, 1) and (table >= 10).all()  # coarse nodes only
     assert not (tmp_path / 'w' / 'semantic_graph').exists()
-    bad = SemanticGraphHook(source='names', num_neighbours=2)
-    with pytest.raises(ValueError, match='expects K=1'):
-        bad.before_train(runner)
 
 
 @pytest.mark.parametrize('contrastive', [
-    dict(type='SKCLLoss', num_neighbours=0), dict(type='SKCLLoss', mode='bcl'),
-    None])
+    dict(type='SKCLLoss', num_neighbours=0), dict(type='BCLLoss'), None])
 def test_heads_without_neighbours_need_no_descriptions(tmp_path, contrastive):
     hook = dict(type='SemanticGraphHook', descriptions='/no/such/file.json')
     runner = make_runner(tmp_path / 'w', hook, f'graph_none_{id(contrastive)}',

@@ -7,6 +7,7 @@ from mmengine.optim import OptimWrapper
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from skcl_mm.models.heads import SKCLHead
+from skcl_mm.semantics.graph_contract import GraphRequest
 from tests.device_support import host_sync_is_an_error, needs_cpu_compiler, needs_cuda
 
 LEVELS = [2, 6]  # coarsest first
@@ -34,8 +35,9 @@ def build_head(**kwargs):
 def ready_head(**kwargs):
     head = build_head(**kwargs)
     head.set_class_counts(COUNTS)
-    if head.num_neighbours:
-        head.set_semantic_graph(GRAPH[:, :head.num_neighbours])
+    request = head.semantic_graph_request()
+    if request is not None:
+        head.set_semantic_graph(GRAPH[:, :request.num_neighbours])
     return head
 
 
@@ -50,7 +52,8 @@ def test_defaults_and_state():
     assert head.contrastive.loss_weight == 0.6
     assert head.contrastive.temperature == 0.1
     assert head.contrastive.proto_temperature == 0.2
-    assert (head.graph_mode, head.num_neighbours, head.num_nodes) == ('both', 2, 120)
+    assert head.semantic_graph_request() == GraphRequest('both', 2, (20, 100))
+    assert head.num_nodes == 120 and head.semantic_neighbours.shape == (100, 2)
     assert [m.__class__.__name__ for m in head.projector] == [
         'Linear', 'BatchNorm1d', 'ReLU', 'Linear']
     assert head.projector[0].out_features == 512
@@ -75,7 +78,8 @@ def test_set_class_counts_stores_log_priors():
 def test_semantic_graph_is_checked_and_saved_in_state_dict():
     head = ready_head()
     assert head.has_semantic_graph
-    with pytest.raises(ValueError, match=r'expects \(6, 2\)'):
+    with pytest.raises(ValueError, match=r'must be \(6, 2\) \(n_fine, K\) for a '
+                       r'both graph of levels \[2, 6\], got \(6, 3\)'):
         head.set_semantic_graph(torch.zeros(6, 3, dtype=torch.long))
     with pytest.raises(ValueError, match='own neighbour'):
         head.set_semantic_graph(torch.tensor([[0, 1]] * 6))
@@ -124,14 +128,18 @@ def test_gradient_reaches_classifiers_through_prototypes():
 
 def test_baselines_from_the_same_head():
     bcl = build_head(level_num_classes=[6],
-                     contrastive_loss=dict(type='SKCLLoss', mode='bcl'))
+                     contrastive_loss=dict(type='BCLLoss'))
     bcl.set_class_counts([COUNTS[1]])
-    assert bcl.has_semantic_graph and bcl.num_neighbours == 0
+    assert bcl.has_semantic_graph and bcl.semantic_graph_request() is None
+    assert bcl.semantic_neighbours.shape == (6, 0)
+    with pytest.raises(ValueError, match='reads no semantic graph'):
+        bcl.set_semantic_graph(torch.zeros(6, 0, dtype=torch.long))
     single = [DataSample().set_gt_label(y) for y in [0, 2, 2, 5]]
     assert set(bcl.loss(feats(3), single)) == {'loss_ce_level0', 'loss_bcl'}
     plain = build_head(contrastive_loss=dict(type='SKCLLoss', loss_weight=0),
                        loss=dict(type='LogitAdjustedCrossEntropyLoss', tau=0))
-    assert plain.graph_mode is None and not hasattr(plain, 'projector')
+    assert plain.semantic_graph_request() is None
+    assert not hasattr(plain, 'projector')
     assert set(plain.loss(feats(1), samples([0, 1, 2, 3]))) == {
         'loss_ce_level0', 'loss_ce_level1'}
 
@@ -184,7 +192,8 @@ def test_construction_errors(kwargs, error, pattern):
 def test_k_clamped_and_batch_shape_errors():
     with pytest.warns(UserWarning, match='candidates'):
         head = SKCLHead(8, [6], contrastive_loss=dict(type='SKCLLoss', mode='C-F'))
-    assert head.num_neighbours == 0 and head.has_semantic_graph
+    assert head.semantic_graph_request().num_neighbours == 0
+    assert head.has_semantic_graph
     head = ready_head()
     with pytest.raises(ValueError, match='not a multiple.*MultiViewClsDataPreprocessor'):
         head.loss((torch.randn(7, 8), ), samples([0, 1]))

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from skcl_mm.models.losses import (SKCLLoss, balanced_contrastive_term,
+from skcl_mm.models.losses import (BCLLoss, balanced_contrastive_term,
                                    bcl_loss)
 
 
@@ -45,11 +45,12 @@ def test_bcl_matches_bcl_formula(labels):
         expected.item(), rel=1e-5)
 
 
-def test_bcl_mode_of_skcl_loss_uses_fine_prototypes_only():
+def test_bcl_loss_uses_fine_prototypes_only_and_reads_no_graph():
     labels = torch.tensor([0, 1, 1, 4, 0, 2])
     feats, nodes = normed(6, 6), normed(8, 6, seed=2)  # 5 fine + 3 coarse
-    module = SKCLLoss(mode='bcl', loss_weight=1.0, level_num_classes=[3, 5])
-    terms = module(feats, labels, nodes, torch.zeros(5, 0, dtype=torch.long))
+    module = BCLLoss(loss_weight=1.0, level_num_classes=[3, 5])
+    assert module.graph_request() is None
+    terms = module(feats, labels, nodes)
     assert list(terms) == ['loss_bcl']
     expected = bcl_reference(feats, labels, nodes[:5], 0.1)
     assert terms['loss_bcl'].item() == pytest.approx(expected.item(), rel=1e-5)

@@ -8,7 +8,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
-from skcl_mm.models.losses import SKCLLoss
+from skcl_mm.models.losses import BCLLoss, SKCLLoss
 from skcl_mm.models.losses.gather import world_size
 from tests.tools_runner import free_port
 
@@ -27,14 +27,13 @@ class TinySKCL(nn.Module):
         self.proj = nn.Linear(5, 4)
         self.weights = nn.Parameter(torch.randn(sum(LEVELS), 5))
         self.proto = nn.Linear(5, 4)
-        self.loss = SKCLLoss(mode=mode, level_num_classes=LEVELS,
-                             num_neighbours=None if mode == 'bcl' else 2)
+        self.loss = (BCLLoss(level_num_classes=LEVELS) if mode == 'bcl' else
+                     SKCLLoss(mode=mode, level_num_classes=LEVELS, num_neighbours=2))
 
     def forward(self, x, labels):
         z = F.normalize(self.proj(x), dim=1)
         protos = F.normalize(self.proto(self.weights), dim=1)
-        table = NEIGHBOURS if self.loss.mode != 'bcl' else NEIGHBOURS[:, :0]
-        return self.loss(z, labels, protos, table)
+        return self.loss(z, labels, protos, NEIGHBOURS)
 
 
 def batch(num):

@@ -7,7 +7,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from skcl_mm.models.losses import SKCLLoss, num_candidates, skcl_loss
+from skcl_mm.models.losses import BCLLoss, SKCLLoss, skcl_loss
+from skcl_mm.semantics.graph_contract import GraphRequest, num_candidates
 
 LEVELS = [3, 6]  # coarsest first: 6 fine classes (nodes 0..5), 3 coarse (6..8)
 
@@ -168,7 +169,7 @@ def test_autocast_runs_in_float32():
 
 
 def test_k_clamped_with_warning():
-    with pytest.warns(UserWarning, match='exceeds the 3 candidates'):
+    with pytest.warns(UserWarning, match='offers only 3 candidates'):
         module = SKCLLoss(mode='C-F', num_neighbours=5, level_num_classes=LEVELS)
     assert module.num_neighbours == 3
     assert num_candidates('both', LEVELS) == 8
@@ -179,27 +180,29 @@ def test_k_clamped_with_warning():
                         level_num_classes=LEVELS).num_neighbours == 5
 
 
-def test_table_shape_validated_against_k():
-    feats, labels, protos = random_batch(MIXED)
-    module = SKCLLoss(num_neighbours=2, level_num_classes=LEVELS)
-    with pytest.raises(ValueError, match=r'K=2\), got \(6, 3\)'):
-        module(feats, labels, protos, topk_table('both', 3))
-    with pytest.raises(ValueError, match='expected 9 prototypes, got 6'):
-        module(feats, labels, protos[:6], topk_table('both', 2))
+def test_graph_request_states_mode_k_and_levels_and_checks_the_table():
+    module = SKCLLoss(mode='ff', num_neighbours=2, level_num_classes=LEVELS)
+    request = module.graph_request()
+    assert request == GraphRequest('F-F', 2, (3, 6))
+    assert request.check_table(topk_table('F-F', 2)).dtype == torch.int64
+    with pytest.raises(ValueError, match=r'must be \(6, 2\) \(n_fine, K\) for a F-F '
+                       r'graph of levels \[3, 6\], got \(6, 3\)'):
+        request.check_table(topk_table('F-F', 3))
+    with pytest.raises(ValueError, match='needs level_num_classes'):
+        SKCLLoss().graph_request()
 
 
 def test_defaults():
     assert SKCLLoss().num_neighbours == 2
-    assert SKCLLoss(mode='bcl').num_neighbours == 0
     assert SKCLLoss(num_neighbours=np.int64(3)).num_neighbours == 3
 
 
 @pytest.mark.parametrize('kwargs, error, pattern', [
     (dict(mode='fine'), ValueError, r"mode must be one of .*got 'fine' \(str\)"),
-    (dict(mode='ff'), ValueError, r"Did you mean 'F-F'\?"),
-    (dict(mode='BCL'), ValueError, r"Did you mean 'bcl'\?"),
-    (dict(mode='bcl', num_neighbours=2), ValueError,
-     'expected num_neighbours 0 or None'),
+    (dict(mode='f-f-'), ValueError, r"Did you mean 'F-F'\?"),
+    (dict(mode='BCL'), ValueError,
+     r"SKCLLoss mode 'bcl' is not a graph mode: .*type='BCLLoss'"),
+    (dict(mode=None), ValueError, r'must be one of .*got None \(NoneType\)'),
     (dict(num_neighbours=True), TypeError,
      r'num_neighbours must be an int >= 0, got True \(bool\)'),
     (dict(num_neighbours=2.0), TypeError, r'got 2\.0 \(float\)'),
@@ -235,4 +238,4 @@ def test_tau_prime_not_above_tau_warns_once_and_trains():
     assert all(torch.isfinite(v) for v in losses.values())
     with warnings.catch_warnings():
         warnings.simplefilter('error')  # BCL has one temperature: no warning
-        SKCLLoss(mode='bcl', temperature=0.2, proto_temperature=0.1)
+        BCLLoss(temperature=0.2)
