@@ -68,6 +68,17 @@ class Request:
         return match.group(1) if match else None
 
 
+# The openai client waits what ``retry-after-ms`` asks (when above 0) instead
+# of its 0.5-8 s backoff (``Retry-After: 0`` gets the backoff): 1 ms keeps
+# the retries of a test fast.
+RETRY_AT_ONCE = {'retry-after-ms': '1'}
+
+
+def errors(status: int, count: int = 1) -> List[Reply]:
+    """``count`` error replies of ``status`` that ask for a retry after 1 ms."""
+    return [Reply(status=status, headers=dict(RETRY_AT_ONCE)) for _ in range(count)]
+
+
 def echo_answer(request: Request) -> str:
     """A valid description: it follows the template and names the class."""
     name = request.class_name or 'thing'

@@ -5,12 +5,12 @@ instruction (SKCL, Fig. 3). Any OpenAI-compatible server works (OpenAI,
 DeepSeek, vLLM, Ollama: ``base_url``). The key is read only from the
 ``OPENAI_API_KEY`` environment variable and is never written anywhere.
 
-Requests run on ``concurrency`` threads; each is retried as
-:mod:`skcl_mm.semantics.llm_client` says (backoff on 429/5xx/timeouts, bad
-answers asked again, then reported). Each finished class is written to the
-output file at once (atomically, under a lock), so an interrupted run resumes
-where it stopped; a class whose entry has the same prompt hash and model is not
-asked again, unless its text breaks a rule of
+Requests run on ``concurrency`` threads; the openai client retries each (see
+:mod:`skcl_mm.semantics.llm_client`: 429/5xx/timeouts with backoff; bad
+answers are asked again, then reported). Each finished class is written to the
+output file at once (:mod:`skcl_mm.semantics.description_store`), so an
+interrupted run resumes where it stopped; a class whose entry has the same
+prompt hash and model is not asked again, unless its text breaks a rule of
 :mod:`skcl_mm.semantics.description_rules` (then it is asked again). No two
 classes get the same text. Before any request, the settings are checked
 (:mod:`skcl_mm.semantics.generation_inputs`) and an existing output file must
@@ -24,89 +24,14 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 from . import class_record
-from .description_file import (GENERATE_TOOL, new_document,
-                               read_description_file, today,
-                               write_description_file)
-from .description_prompt import INSTRUCTION, TEMPLATE, ClassPrompt, build_prompts
-from .description_rules import MAX_WORDS, MIN_WORDS, normalise, set_problems
+from .description_file import GENERATE_TOOL, read_description_file, today
+from .description_prompt import INSTRUCTION, TEMPLATE, build_prompts
+from .description_rules import MAX_WORDS, MIN_WORDS
+from .description_store import DescriptionStore
 from .generation_inputs import check_generation_inputs
 from .llm_client import (PLACEHOLDER_KEY, ClassFailed, FatalLLMError,
                          RetryPolicy, ask_class, make_client, public_url,
                          resolve_api_key)
-
-
-class DescriptionStore:
-    """The output file, read once, then rewritten atomically per new class."""
-
-    def __init__(self, path: str, header: dict, order: Sequence[str] = (),
-                 doc: Optional[dict] = None):
-        self.path = str(path)
-        self.order = {name: i for i, name in enumerate(order)}
-        self._lock = threading.Lock()
-        self._frozen = False
-        self.doc = doc if doc is not None else new_document()
-        self.doc['header'].update(header)
-
-    def broken(self, names: Sequence[str]) -> Dict[str, str]:
-        """Kept entries among ``names`` whose text cannot be right (a rule of
-        :mod:`description_rules`; of two equal texts, the later one)."""
-        texts = {n: self.doc['classes'][n]['text'] for n in names
-                 if n in self.doc['classes']}
-        return set_problems(texts)[0]
-
-    def duplicate_of(self, name: str, text: str) -> Optional[str]:
-        """Why ``text`` may not describe ``name``: another class has it."""
-        key = normalise(text)
-        for other, entry in self.doc['classes'].items():
-            if other != name and normalise(entry['text']) == key:
-                return f'the same text as {other!r}'
-        return None
-
-    def save(self):
-        """Write the document as it is (e.g. a new header)."""
-        with self._lock:
-            write_description_file(self.path, self.doc)
-
-    def is_cached(self, prompt: ClassPrompt, model: str,
-                  keep_existing: bool = False) -> bool:
-        """Whether the file already answers this prompt with this model."""
-        entry = self.doc['classes'].get(prompt.name)
-        if entry is None or keep_existing:
-            return entry is not None
-        return entry['prompt_hash'] == prompt.hash and entry['model'] == model
-
-    def update_levels(self, levels: Dict[str, int]) -> None:
-        """Set the ``level`` of kept entries (a tree may add levels above a
-        flat list's classes); rewrites the file only when one changed."""
-        with self._lock:
-            stale = {name: level for name, level in levels.items()
-                     if name in self.doc['classes']
-                     and self.doc['classes'][name].get('level') != level}
-            for name, level in stale.items():
-                self.doc['classes'][name]['level'] = level
-            if stale:
-                write_description_file(self.path, self.doc)
-
-    def freeze(self):
-        """No write starts after this returns (one in progress finishes
-        first): the run was interrupted and the process may exit at once."""
-        with self._lock:
-            self._frozen = True
-
-    def put(self, name: str, entry: dict):
-        """Store one class; refuse a text another class got meanwhile."""
-        with self._lock:
-            if self._frozen:
-                raise ClassFailed('not saved: the run was interrupted')
-            taken = self.duplicate_of(name, entry['text'])
-            if taken:
-                raise ClassFailed(f'answer rejected: {taken} (run again to ask '
-                                  'for a new one)')
-            classes = {**self.doc['classes'], name: entry}
-            # Class order of the hierarchy (coarsest first), others after.
-            ranked = sorted(classes, key=lambda n: self.order.get(n, len(self.order)))
-            self.doc['classes'] = {n: classes[n] for n in ranked}
-            write_description_file(self.path, self.doc)
 
 
 @dataclass
@@ -194,7 +119,7 @@ def _run_one(client, prompt, model, temperature, policy, store, stop):
         raise ClassFailed('not requested: the run stopped after a fatal error')
     try:
         text = ask_class(client, prompt, model, temperature, policy,
-                         sleep=stop.wait, cancelled=stop,
+                         cancelled=stop,
                          check=lambda t: store.duplicate_of(prompt.name, t))
     except FatalLLMError:
         stop.set()
@@ -223,7 +148,7 @@ def generate_descriptions(level_classes: Sequence[Sequence[str]], out: str,
         base_url (str, optional): An OpenAI-compatible server's ``.../v1``.
         temperature (float, optional): Sampling temperature (server default).
         concurrency (int): Requests in flight at once.
-        policy (RetryPolicy, optional): Retries, backoff and timeout.
+        policy (RetryPolicy, optional): Retries, answer attempts, timeout.
         fine_to_level (list[list[int]], optional): Grouping of fine classes,
             so that coarse prompts list their members (built-in by default).
         keep_existing (bool): Reuse every entry in ``out``, even one from

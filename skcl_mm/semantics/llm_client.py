@@ -1,33 +1,45 @@
-"""One description request through the ``openai`` client, with retries.
+"""One description request through the ``openai`` client, which retries it.
 
 The key comes only from ``OPENAI_API_KEY`` (a placeholder for a keyless local
-server given by ``base_url``). The client's own retries are off: a 429, a 5xx,
-a timeout, a dropped connection or a malformed body is retried here with
-exponential backoff and jitter; 401/403/404 are fatal for the whole run; an
-answer that breaks the rules (:func:`validate_answer`) is asked again.
+server given by ``base_url``). Retrying a failed request is the client's job
+(``openai.OpenAI(max_retries=...)``); this module keeps the per-class rules on
+top: an answer that breaks the rules (:func:`validate_answer`) or a body that
+is not a completion is asked again, up to ``RetryPolicy.answer_attempts``;
+401/403/404 are fatal for the whole run; so is a connection failure that
+outlives the client's retries (the server is unreachable: every other class
+would fail the same way); any other failure fails only its class, and says why.
 
-A response that says how long to wait (``Retry-After`` in seconds or as an
-HTTP date, or ``retry-after-ms``) is waited for instead of the backoff, up to
-``RetryPolicy.max_retry_wait`` (longer requests wait the cap, and a class that
-then fails says so). The openai client parses these headers too, but only
-with its own fixed backoff (0.5-8 s, not configurable), it gives up at once
-when a server asks for more than 2 minutes, and it does not retry a malformed
-body or a rejected answer: so this module keeps its own loop.
+What the project relies on, read in the installed openai client (3.63,
+``openai/_base_client.py``: ``_should_retry``, ``_calculate_retry_timeout``,
+``_parse_retry_after_header``):
+
+- ``max_retries=n`` makes at most ``n + 1`` requests. It retries a timeout, a
+  connection error and the statuses 408, 409, 429 and every 5xx (and what a
+  server marks ``x-should-retry: true``); never 400, 401, 403, 404 or 422.
+- Between two requests it waits what the failed response asks:
+  ``retry-after-ms`` (milliseconds), else ``Retry-After`` (seconds, a float,
+  or an HTTP date), when that is more than 0 and at most 2 minutes
+  (:data:`MAX_SERVER_WAIT`). Otherwise (no header, 0, malformed, a past date)
+  it backs off exponentially: ``min(0.5 * 2**n, 8)`` seconds for the n-th
+  retry, less up to 25 % jitter (so ``Retry-After: 0`` waits 0.375-0.5 s).
+- A response asking for more than 2 minutes is not retried at all.
+- Every request carries ``x-stainless-retry-count`` (0 for the first); the
+  error keeps its last request, so that header tells how many were made.
+- The body is not retried: one that is not JSON raises a ``ValueError``.
 """
-import email.utils
 import math
 import os
-import random
-import time
+import warnings
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable, Mapping, Optional, Tuple
+from typing import Callable, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from .description_prompt import ClassPrompt, validate_answer
 
 PLACEHOLDER_KEY = 'no-key-needed'
+MAX_SERVER_WAIT = 120.0  # s: the longest Retry-After the openai client waits
 _FATAL_STATUS = (401, 403, 404)
+_RETRIED_STATUS = (408, 409, 429)  # and every 5xx
 
 
 class MissingAPIKeyError(RuntimeError):
@@ -39,7 +51,8 @@ class ClassFailed(RuntimeError):
 
 
 class FatalLLMError(ClassFailed):
-    """An error every other request would repeat (bad key, unknown model)."""
+    """An error every other request would repeat (bad key, unknown model,
+    unreachable server)."""
 
 
 @dataclass
@@ -47,106 +60,44 @@ class RetryPolicy:
     """Retries and timeouts of the requests.
 
     Args:
-        max_retries (int): Retries of a request after a 429, 5xx, timeout,
-            connection error or malformed body.
+        max_retries (int): The openai client's retries of one request (see
+            the module docstring for what it retries and how long it waits).
         answer_attempts (int): Answers asked for per class before reporting it
-            (an answer that breaks the rules is asked again).
-        backoff_base (float): Seconds; the n-th retry waits between half and
-            all of ``min(backoff_max, backoff_base * 2**n)``.
-        backoff_max (float): Longest backoff in seconds.
+            (an answer that breaks the rules, or a malformed body, is asked
+            again).
         timeout (float): Seconds per request.
-        max_retry_wait (float): Longest wait a server's ``Retry-After`` gets,
-            in seconds.
+        backoff_base (float, optional): No effect (the client's backoff
+            applies); accepted while ``--backoff-base`` still exists.
+        max_retry_wait (float, optional): No effect (the client waits a
+            ``Retry-After`` of up to 2 minutes); accepted while
+            ``--max-retry-wait`` still exists.
 
     Raises:
         ValueError: A value out of range (the message names the option).
     """
     max_retries: int = 6
     answer_attempts: int = 3
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
     timeout: float = 120.0
-    max_retry_wait: float = 120.0
+    backoff_base: Optional[float] = None
+    max_retry_wait: Optional[float] = None
 
     def __post_init__(self):
-        limits = [('max_retries', '--max-retries', 0, int),
-                  ('answer_attempts', '--answer-attempts', 1, int),
-                  ('backoff_base', '--backoff-base', 0, float),
-                  ('backoff_max', None, 0, float),
-                  ('max_retry_wait', '--max-retry-wait', 0, float)]
-        for name, flag, low, kind in limits:
+        for name, flag, low in (('max_retries', '--max-retries', 0),
+                                ('answer_attempts', '--answer-attempts', 1)):
             value = getattr(self, name)
-            what = f'{name} ({flag})' if flag else name
-            if (isinstance(value, bool) or not isinstance(value, (int, float))
-                    or (kind is int and not isinstance(value, int))
-                    or not math.isfinite(value) or value < low):
-                raise ValueError(f'{what} must be a finite {kind.__name__} '
-                                 f'>= {low}, got {value!r}.')
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f'{name} ({flag}) must be an integer >= {low}, '
+                                 f'got {value!r}.')
         if (isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float))
                 or not math.isfinite(self.timeout) or self.timeout <= 0):
             raise ValueError(f'timeout (--timeout) must be a number of seconds '
                              f'> 0 per request, got {self.timeout!r}.')
-
-    def delay(self, retry: int, rng=random) -> float:
-        """Exponential backoff with jitter for the ``retry``-th retry (0-based)."""
-        ceiling = min(self.backoff_max, self.backoff_base * 2 ** retry)
-        return ceiling / 2 + rng.uniform(0, ceiling / 2)
-
-
-def retry_after(headers: Mapping[str, str],
-                now: Optional[datetime] = None) -> Optional[float]:
-    """Seconds a response asks to wait, or None when it does not say.
-
-    Reads ``retry-after-ms`` (milliseconds), then ``Retry-After``: seconds
-    (a number) or an HTTP date (a date in the past means 0). Malformed,
-    negative or NaN values count as not said (the backoff applies).
-
-    Args:
-        headers (Mapping[str, str]): The response headers (case-insensitive
-            like ``httpx.Headers``, or lower-case keys).
-        now (datetime, optional): The current time, for the date form.
-    """
-    for key, scale in (('retry-after-ms', 1000.0), ('retry-after', 1.0)):
-        value = headers.get(key)
-        if value is None:
-            continue
-        try:
-            seconds = float(value) / scale
-        except ValueError:
-            if key == 'retry-after-ms':
-                continue
-            try:
-                date = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                return None
-            if date.tzinfo is None:
-                date = date.replace(tzinfo=timezone.utc)
-            now = now or datetime.now(timezone.utc)
-            return max(0.0, (date - now).total_seconds())
-        if not math.isnan(seconds) and seconds >= 0:
-            return seconds
-    return None
-
-
-def wait_before_retry(policy: RetryPolicy, retry: int,
-                      headers: Optional[Mapping[str, str]] = None
-                      ) -> Tuple[float, str]:
-    """The wait before the ``retry``-th retry (0-based) and a note.
-
-    The server's ``Retry-After`` (see :func:`retry_after`) when it sent one,
-    capped at ``policy.max_retry_wait``; else the policy's backoff. The note
-    is '' unless the cap cut the server's wait short.
-    """
-    asked = retry_after(headers) if headers is not None else None
-    if asked is None:
-        return policy.delay(retry), ''
-    if asked <= policy.max_retry_wait:
-        return asked, ''
-    return policy.max_retry_wait, (
-        f'the server asked to wait {asked:.0f} s (Retry-After), more than '
-        f'--max-retry-wait {policy.max_retry_wait:g} s, so a retry waits '
-        f'{policy.max_retry_wait:g} s: raise --max-retry-wait or run again '
-        'later')
+        for name, old_default in (('backoff_base', 1.0), ('max_retry_wait', 120.0)):
+            if getattr(self, name) not in (None, old_default):
+                warnings.warn(f'{name} has no effect: the openai client backs off '
+                              '0.5-8 s and waits a Retry-After of up to 2 minutes '
+                              'itself; drop the setting.', DeprecationWarning,
+                              stacklevel=3)
 
 
 def resolve_api_key(base_url: Optional[str]) -> str:
@@ -175,25 +126,18 @@ def public_url(url: Optional[str]) -> str:
 
 
 def make_client(base_url: Optional[str], policy: RetryPolicy):
-    """An ``openai.OpenAI`` client with its own retries off (ours apply)."""
+    """An ``openai.OpenAI`` client that retries a request
+    ``policy.max_retries`` times and gives each ``policy.timeout`` seconds."""
     import openai
     return openai.OpenAI(api_key=resolve_api_key(base_url), base_url=base_url,
-                         max_retries=0, timeout=policy.timeout)
-
-
-def _is_transient(err: Exception) -> bool:
-    import openai
-    if isinstance(err, openai.APIStatusError):
-        return err.status_code in (408, 409, 429) or err.status_code >= 500
-    return isinstance(err, (openai.APIConnectionError,
-                            openai.APIResponseValidationError, ValueError))
+                         max_retries=policy.max_retries, timeout=policy.timeout)
 
 
 def _complete(client, prompt: ClassPrompt, model: str,
-              temperature: Optional[float], timeout: float) -> Optional[str]:
+              temperature: Optional[float]) -> Optional[str]:
     extra = {} if temperature is None else {'temperature': temperature}
-    response = client.chat.completions.create(
-        model=model, messages=prompt.messages, timeout=timeout, **extra)
+    response = client.chat.completions.create(model=model,
+                                              messages=prompt.messages, **extra)
     choices = getattr(response, 'choices', None) or []
     message = getattr(choices[0], 'message', None) if choices else None
     return getattr(message, 'content', None)
@@ -205,84 +149,100 @@ def _scrub(text: str, client) -> str:
     return text.replace(key, '***') if len(key) >= 4 else text
 
 
-def _failed_request(err: Exception, client) -> Tuple[str, Optional[Mapping]]:
-    """What a failed request says (key scrubbed) and its headers, for a
-    retry; raises when it must not be retried.
+def _retry_count(err: Exception) -> Optional[int]:
+    """Retries the client made before ``err`` (the ``x-stainless-retry-count``
+    header of its last request), or None when the header is missing."""
+    request = getattr(err, 'request', None)
+    count = request.headers.get('x-stainless-retry-count', '') if request else ''
+    return int(count) if count.isdigit() else None
+
+
+def _requests_made(err: Exception) -> str:
+    """'N requests' the client made before ``err``."""
+    retries = _retry_count(err)
+    if retries is None:
+        return "the openai client's retries"
+    return f'{retries + 1} request' + ('s' if retries else '')
+
+
+def _server_wait_note(err, client) -> str:
+    """Why the client did not use its retries up: the server asked to wait
+    longer than the client waits ('' when it did use them)."""
+    headers = err.response.headers
+    asked = [f'{k}: {headers[k]}' for k in ('retry-after-ms', 'retry-after')
+             if k in headers]
+    retries = _retry_count(err)
+    if not asked or retries is None or retries >= client.max_retries:
+        return ''
+    return (f'; the server asked to wait ({", ".join(asked)}) longer than the '
+            f'{MAX_SERVER_WAIT:g} s the openai client waits, so it did not '
+            'retry: run again later')
+
+
+def _failed_request(err: Exception, client) -> str:
+    """What a malformed body says (key scrubbed), to ask again; raises for
+    every other failure.
 
     Raises:
-        FatalLLMError: 401/403/404.
-        ClassFailed: Another status that a retry would not change.
+        FatalLLMError: 401/403/404, or no connection after the retries.
+        ClassFailed: Another status or a timeout, after the retries.
     """
     import openai
+    detail = _scrub(str(err)[:300], client)
     if isinstance(err, openai.APIStatusError):
-        detail = _scrub(str(err)[:300], client)
-        if err.status_code in _FATAL_STATUS:
-            raise FatalLLMError(f'HTTP {err.status_code}: {detail} (check '
+        status = err.status_code
+        if status in _FATAL_STATUS:
+            raise FatalLLMError(f'HTTP {status}: {detail} (check '
                                 'OPENAI_API_KEY, --model and --base-url)') from err
-        if not _is_transient(err):
-            raise ClassFailed(f'HTTP {err.status_code}: {detail}') from err
-        return f'HTTP {err.status_code}', err.response.headers
-    if not _is_transient(err):
-        raise err
-    return f'{type(err).__name__}: {_scrub(str(err)[:300], client)}', None
-
-
-def _is_connection_failure(err: Exception) -> bool:
-    """A request that reached no server (refused, unknown host); a timeout
-    (a server that is slow) is not one."""
-    import openai
-    return (isinstance(err, openai.APIConnectionError)
-            and not isinstance(err, openai.APITimeoutError))
+        if status in _RETRIED_STATUS or status >= 500:
+            raise ClassFailed(f'gave up after {_requests_made(err)}; last error '
+                              f'HTTP {status}' + _server_wait_note(err, client)) from err
+        raise ClassFailed(f'HTTP {status}: {detail}') from err
+    last = f'{type(err).__name__}: {detail}'
+    if isinstance(err, openai.APITimeoutError):
+        raise ClassFailed(f'gave up after {_requests_made(err)}; last error '
+                          f'{last}') from err
+    if isinstance(err, openai.APIConnectionError):
+        raise FatalLLMError(f'no connection to the server after '
+                            f'{_requests_made(err)} ({last}): is it running, '
+                            'and is --base-url right?') from err
+    if isinstance(err, (openai.APIResponseValidationError, ValueError)):
+        return f'malformed response ({last})'
+    raise err
 
 
 def ask_class(client, prompt: ClassPrompt, model: str,
               temperature: Optional[float], policy: RetryPolicy,
-              sleep=time.sleep,
               check: Optional[Callable[[str], Optional[str]]] = None,
               cancelled=None) -> str:
-    """An acceptable description of one class, retrying as the policy says.
+    """An acceptable description of one class; the client retries requests.
 
     Args:
         check (callable, optional): ``text -> problem or None``, a rule beyond
             :func:`validate_answer` (e.g. no other class has this text); an
             answer it rejects is asked again like any rejected answer.
-        cancelled (threading.Event, optional): Once set, no further request
-            is made for this class (the run was stopped).
+        cancelled (threading.Event, optional): Once set, the class is not
+            asked again (the run was stopped; a request in flight finishes
+            with the client's retries).
 
     Raises:
         FatalLLMError: 401/403/404 (bad key, unknown model or endpoint), or
-            every request of the class failed to connect.
+            no connection to the server after the client's retries.
         ClassFailed: Retries or answer attempts used up; says why.
     """
-    retries, rejected, unreachable = 0, [], True
-    while True:
-        if cancelled is not None and cancelled.is_set() and (retries or rejected):
-            raise ClassFailed('not retried: the run stopped')
+    problems = []
+    while len(problems) < policy.answer_attempts:
+        if cancelled is not None and cancelled.is_set() and problems:
+            raise ClassFailed('not asked again: the run stopped')
         try:
-            text = _complete(client, prompt, model, temperature, policy.timeout)
+            text = _complete(client, prompt, model, temperature)
         except Exception as err:  # noqa: BLE001 (sorted by _failed_request)
-            last, headers = _failed_request(err, client)
-            unreachable = unreachable and _is_connection_failure(err)
-        else:
-            unreachable = False
-            problem = validate_answer(text, prompt.name)
-            if problem is None and check is not None:
-                problem = check(text.strip())
-            if problem is None:
-                return text.strip()
-            rejected.append(_scrub(problem, client))
-            if len(rejected) >= policy.answer_attempts:
-                raise ClassFailed(f'{len(rejected)} answers rejected: '
-                                  + '; '.join(rejected))
+            problems.append(_failed_request(err, client))
             continue
-        wait, note = wait_before_retry(policy, retries, headers)
-        if retries >= policy.max_retries and unreachable:
-            # Every request failed to connect: the others would too.
-            raise FatalLLMError(
-                f'no connection to the server after {retries + 1} requests ({last}): '
-                'is it running, and is --base-url right?')
-        if retries >= policy.max_retries:
-            raise ClassFailed(f'gave up after {retries + 1} requests; last '
-                              f'error {last}' + (f'; {note}' if note else ''))
-        sleep(wait)
-        retries += 1
+        problem = validate_answer(text, prompt.name)
+        if problem is None and check is not None:
+            problem = check(text.strip())
+        if problem is None:
+            return text.strip()
+        problems.append(_scrub(problem, client))
+    raise ClassFailed(f'{len(problems)} answers rejected: ' + '; '.join(problems))

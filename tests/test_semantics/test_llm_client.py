@@ -1,23 +1,22 @@
-"""One description request: Retry-After, backoff, policy checks, key scrubbing.
+"""One description request: the openai client's retries as the project relies
+on them, the per-class errors, policy checks, key scrubbing.
 
-The waits are measured on the real HTTP server (tests/openai_server.py): the
-time between the arrivals of two requests of the same class.
+Everything runs against the real HTTP server (tests/openai_server.py), which
+counts the requests and records when each arrived.
 """
 import json
 import os
 import sys
-from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from openai_server import OpenAIServer, Reply, Script  # noqa: E402
+from openai_server import (RETRY_AT_ONCE, OpenAIServer, Reply, Script,  # noqa: E402
+                           errors)
 
 from skcl_mm.semantics.description_prompt import build_prompts  # noqa: E402
 from skcl_mm.semantics.llm_client import (ClassFailed, FatalLLMError,  # noqa: E402
-                                          RetryPolicy, ask_class, make_client,
-                                          retry_after)
+                                          RetryPolicy, ask_class, make_client)
 
 FAKE_KEY = 'sk-test-RETRYKEY-0123456789abcdef'
 DOG = build_prompts([['dog']])[0]
@@ -30,83 +29,114 @@ def server(monkeypatch):
         yield srv
 
 
-def gaps(server):
-    """Seconds between the arrivals of consecutive requests (server side)."""
-    times = [r.received for r in server.requests]
-    return [b - a for a, b in zip(times, times[1:])]
+def ask(server, max_retries=2, base_url=None, **policy):
+    policy = RetryPolicy(max_retries=max_retries, timeout=5.0, **policy)
+    client = make_client(base_url or server.base_url, policy)
+    return ask_class(client, DOG, 'm', None, policy)
 
 
-def ask(server, policy):
-    return ask_class(make_client(server.base_url, policy), DOG, 'm', None, policy)
+def outcomes(server):
+    return [r.outcome for r in server.requests]
 
 
-@pytest.mark.parametrize('status,headers,low,high', [
-    (429, {'Retry-After': '1'}, 1.0, 2.5),           # seconds; backoff 1 ms
-    (503, {'retry-after-ms': '300'}, 0.3, 1.5),      # milliseconds win
-    (429, {}, 0.1, 0.9),                             # no header: backoff 0.1-0.2
-    (503, {'Retry-After': 'soon'}, 0.1, 0.9),        # malformed: backoff
+@pytest.mark.parametrize('status', [408, 409, 429, 500, 503])
+def test_a_retried_status_then_an_answer(server, status):
+    server.behaviour = Script(plan={'dog': errors(status)})
+    assert 'dog' in ask(server)
+    assert outcomes(server) == [str(status), 'answered']
+    retry_counts = [r.headers['x-stainless-retry-count'] for r in server.requests]
+    assert retry_counts == ['0', '1']  # what the error messages count
+
+
+@pytest.mark.parametrize('status, error, message', [
+    (400, ClassFailed, 'HTTP 400: Error code: 400 - test server says 400'),
+    (422, ClassFailed, 'HTTP 422: Error code: 422'),
+    (401, FatalLLMError, '(check OPENAI_API_KEY, --model and --base-url)'),
+    (403, FatalLLMError, 'HTTP 403'),
+    (404, FatalLLMError, 'HTTP 404'),
 ])
-def test_server_wait_is_honoured(server, status, headers, low, high):
-    backoff = 0.2 if not headers or 'soon' in headers.values() else 0.001
-    server.behaviour = Script(plan={'dog': [Reply(status=status, headers=headers)]})
-    policy = RetryPolicy(max_retries=2, backoff_base=backoff, backoff_max=backoff,
-                         timeout=5.0)
-    assert 'dog' in ask(server, policy)
-    assert [r.outcome for r in server.requests] == [str(status), 'answered']
-    (gap, ) = gaps(server)
-    assert low <= gap < high, gap
+def test_a_status_that_is_not_retried(server, status, error, message):
+    server.behaviour = Script(plan={'dog': errors(status)})
+    with pytest.raises(error) as err:
+        ask(server)
+    assert message in str(err.value) and outcomes(server) == [str(status)]
 
 
-def test_a_date_in_the_past_means_no_wait(server):
-    """The HTTP-date form is read: a past date beats a 5 s backoff."""
-    past = format_datetime(datetime.now(timezone.utc) - timedelta(minutes=5),
-                           usegmt=True)
-    server.behaviour = Script(plan={'dog': [Reply(status=503,
-                                                  headers={'Retry-After': past})]})
-    policy = RetryPolicy(max_retries=1, backoff_base=5.0, timeout=5.0)
-    ask(server, policy)
-    assert gaps(server)[0] < 1.0
+def test_a_persistent_500_makes_max_retries_plus_one_requests(server):
+    server.behaviour = Script(plan={'dog': errors(500, 10)})
+    with pytest.raises(ClassFailed) as err:
+        ask(server, max_retries=2)
+    assert not isinstance(err.value, FatalLLMError)
+    assert str(err.value) == 'gave up after 3 requests; last error HTTP 500'
+    assert outcomes(server) == ['500'] * 3
 
 
-def test_a_longer_wait_is_capped_and_the_failure_says_so(server):
+@pytest.mark.parametrize('headers, low, high', [
+    ({'Retry-After': '0.6'}, 0.6, 5.0),     # seconds; over the 0.5 s backoff
+    ({'retry-after-ms': '600'}, 0.6, 5.0),  # milliseconds
+    (RETRY_AT_ONCE, 0.0, 0.375),            # under the backoff's least wait
+    ({'Retry-After': '0'}, 0.375, 5.0),     # 0 is not a wait: the backoff
+])
+def test_the_wait_a_server_asks_for(server, headers, low, high):
+    server.behaviour = Script(plan={'dog': [Reply(status=429, headers=headers)]})
+    ask(server, max_retries=1)
+    first, second = (r.received for r in server.requests)
+    assert low <= second - first < high, second - first
+
+
+def test_a_wait_over_two_minutes_is_not_retried_and_says_so(server):
     server.behaviour = Script(plan={'dog': [Reply(
         status=429, headers={'Retry-After': '3600'})] * 3})
-    policy = RetryPolicy(max_retries=1, backoff_base=0.001, timeout=5.0,
-                         max_retry_wait=0.3)
     with pytest.raises(ClassFailed) as err:
-        ask(server, policy)
+        ask(server, max_retries=2)
     assert str(err.value) == (
-        'gave up after 2 requests; last error HTTP 429; the server asked to '
-        'wait 3600 s (Retry-After), more than --max-retry-wait 0.3 s, so a '
-        'retry waits 0.3 s: raise --max-retry-wait or run again later')
-    (gap, ) = gaps(server)
-    assert 0.3 <= gap < 1.5, gap
+        'gave up after 1 request; last error HTTP 429; the server asked to '
+        'wait (retry-after: 3600) longer than the 120 s the openai client '
+        'waits, so it did not retry: run again later')
+    assert outcomes(server) == ['429']
 
 
-def test_retry_after_parsing():
-    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-    date = 'Fri, 02 Jan 2026 03:04:35 GMT'
-    assert retry_after({'retry-after': date}, now) == 30.0
-    assert retry_after({'retry-after': 'Thu, 01 Jan 2026 00:00:00 GMT'}, now) == 0.0
-    assert retry_after({'retry-after': '2.5'}) == 2.5
-    assert retry_after({'retry-after-ms': '250', 'retry-after': '9'}) == 0.25
-    assert retry_after({'retry-after-ms': 'x', 'retry-after': '9'}) == 9.0
-    for bad in ('-1', 'nan', 'soon', ''):
-        assert retry_after({'retry-after': bad}) is None
-    assert retry_after({}) is None
+def test_a_timeout_fails_the_class_only(server):
+    server.behaviour = Script(plan={'dog': [Reply(text='late', delay=3.0)]})
+    policy = RetryPolicy(max_retries=0, timeout=0.3)
+    with pytest.raises(ClassFailed) as err:
+        ask_class(make_client(server.base_url, policy), DOG, 'm', None, policy)
+    assert not isinstance(err.value, FatalLLMError)
+    assert str(err.value) == ('gave up after 1 request; last error '
+                              'APITimeoutError: Request timed out.')
+
+
+def test_no_server_is_fatal(server):
+    from tests.tools_runner import free_port
+    with pytest.raises(FatalLLMError) as err:
+        ask(server, max_retries=0, base_url=f'http://127.0.0.1:{free_port()}/v1')
+    assert str(err.value) == (
+        'no connection to the server after 1 request (APIConnectionError: '
+        'Connection error.): is it running, and is --base-url right?')
+
+
+def test_a_malformed_body_is_asked_again_like_a_bad_answer(server):
+    server.behaviour = Script(plan={'dog': [Reply(raw=b'{"choices": [')]})
+    assert 'dog' in ask(server, max_retries=0)
+    assert outcomes(server) == ['malformed', 'answered']
+    server.behaviour = Script(plan={'dog': [Reply(raw=b'not json')] * 2})
+    with pytest.raises(ClassFailed) as err:
+        ask(server, max_retries=3, answer_attempts=2)
+    assert str(err.value).startswith('2 answers rejected: malformed response '
+                                     '(JSONDecodeError: Expecting value')
+    assert outcomes(server)[2:] == ['malformed'] * 2  # bodies are not retried
 
 
 @pytest.mark.parametrize('kwargs,message', [
-    (dict(max_retries=-1), 'max_retries (--max-retries) must be a finite int >= 0'),
-    (dict(max_retries=1.5), 'max_retries (--max-retries) must be a finite int'),
-    (dict(answer_attempts=0), 'answer_attempts (--answer-attempts) must be a '
-                              'finite int >= 1, got 0'),
-    (dict(backoff_base=-0.5), 'backoff_base (--backoff-base) must be a finite '
-                              'float >= 0, got -0.5'),
-    (dict(max_retry_wait=float('inf')), 'max_retry_wait (--max-retry-wait)'),
+    (dict(max_retries=-1), 'max_retries (--max-retries) must be an integer >= 0, '
+                           'got -1'),
+    (dict(max_retries=1.5), 'max_retries (--max-retries) must be an integer'),
+    (dict(answer_attempts=0), 'answer_attempts (--answer-attempts) must be an '
+                              'integer >= 1, got 0'),
     (dict(timeout=0), 'timeout (--timeout) must be a number of seconds > 0 per '
                       'request, got 0'),
     (dict(timeout=-3.0), 'got -3.0'),
+    (dict(timeout=float('nan')), 'got nan'),
 ])
 def test_policy_refuses_wrong_values(kwargs, message):
     with pytest.raises(ValueError, match=message.replace('(', r'\(')
@@ -114,10 +144,17 @@ def test_policy_refuses_wrong_values(kwargs, message):
         RetryPolicy(**kwargs)
 
 
+def test_the_old_backoff_settings_warn_that_they_do_nothing():
+    with pytest.warns(DeprecationWarning, match='backoff_base has no effect'):
+        RetryPolicy(backoff_base=0.5)
+    with pytest.warns(DeprecationWarning, match='max_retry_wait has no effect'):
+        RetryPolicy(max_retry_wait=10.0)
+
+
 def test_key_echoed_by_the_server_is_scrubbed(server):
     body = json.dumps({'error': {'message': f'bad key {FAKE_KEY}',
                                  'type': 'auth'}}).encode()
     server.behaviour = Script(plan={'dog': [Reply(status=401, raw=body)]})
     with pytest.raises(FatalLLMError) as err:
-        ask(server, RetryPolicy(timeout=5.0))
+        ask(server)
     assert FAKE_KEY not in str(err.value) and 'bad key ***' in str(err.value)

@@ -11,7 +11,7 @@ import pytest
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, TESTS)
-from openai_server import OpenAIServer, Reply, Script  # noqa: E402
+from openai_server import OpenAIServer, Script, errors  # noqa: E402
 
 from skcl_mm.semantics.descriptions import read_description_file  # noqa: E402
 
@@ -37,8 +37,8 @@ def class_file(tmp_path):
 
 def tool_args(class_file, out, server, *extra):
     return ['--classes', class_file, '--out', str(out), '--model', 'tool-model',
-            '--base-url', server.base_url, '--backoff-base', '0.001',
-            '--max-retries', '2', '--no-progress', *extra]
+            '--base-url', server.base_url, '--max-retries', '2',
+            '--no-progress', *extra]
 
 
 def wait_for_classes(path, count, proc, limit=60.0):
@@ -79,7 +79,7 @@ def test_killed_run_resumes_without_paying_twice(tmp_path, class_file,
         assert len(server.requests) == 5
 
         # Resume in-process; one class fails with 500 until giving up.
-        server.behaviour = Script(plan={'saw': [Reply(status=500)] * 10})
+        server.behaviour = Script(plan={'saw': errors(500, 10)})
         tool = load_tool()
         assert tool.main(tool_args(class_file, out, server)) == 1
         summary = capsys.readouterr().out
@@ -157,10 +157,9 @@ def test_bad_inputs_exit_2_and_keep_the_file(tmp_path, class_file, monkeypatch,
                                 'and 2 (the OpenAI API range), got -0.5'),
     (['--temperature', '3'], 'got 3.0'),
     (['--timeout', '0'], 'timeout (--timeout) must be a number of seconds > 0'),
-    (['--max-retry-wait', '-1'], 'max_retry_wait (--max-retry-wait) must be a '
-                                 'finite float >= 0, got -1.0'),
     (['--answer-attempts', '0'], 'answer_attempts (--answer-attempts) must be'),
-    (['--max-retries', '-2'], 'max_retries (--max-retries) must be a finite int'),
+    (['--max-retries', '-2'], 'max_retries (--max-retries) must be an integer '
+                              '>= 0, got -2'),
     (['--model', ' '], '--model must name the chat model on the server'),
     (['--base-url', 'localhost:8000/v1'], "--base-url 'localhost:8000/v1' is not "
                                           'an http:// or https:// URL'),

@@ -6,8 +6,19 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
+from mmpretrain.models.losses.utils import weight_reduce_loss
 from mmpretrain.registry import MODELS
 from skcl_mm.utils.checks import check_number
+
+REDUCTIONS = ('none', 'mean', 'sum')
+
+
+def check_reduction(reduction: str) -> str:
+    """``reduction`` if it is one of :data:`REDUCTIONS`, else ValueError."""
+    if reduction not in REDUCTIONS:
+        raise ValueError('reduction must be "none", "mean" or "sum", got '
+                         f'{reduction!r}.')
+    return reduction
 
 
 def logit_adjusted_ce(cls_score: Tensor, label: Tensor,
@@ -24,13 +35,18 @@ def logit_adjusted_ce(cls_score: Tensor, label: Tensor,
             frequencies. ``None`` or ``tau == 0`` gives the plain CE.
         tau (float): adjustment strength. Defaults to 1.0.
         weight (Tensor, optional): (B,) per-sample weights.
-        avg_factor (float, optional): divisor of the sum for ``'mean'``;
-            defaults to B.
+        avg_factor (float, optional): divisor of the sum for ``'mean'``
+            (the mean over B without it); ``'none'`` and ``'sum'`` ignore it.
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``.
 
     Returns:
         Tensor: the loss, (B,) for ``'none'`` else scalar.
+
+    Raises:
+        ValueError: ``log_prior`` of the wrong shape, or an unknown
+            ``reduction``.
     """
+    check_reduction(reduction)
     if log_prior is not None and tau != 0:
         if log_prior.shape != cls_score.shape[1:]:
             raise ValueError(f'log_prior must be ({cls_score.shape[1]},), '
@@ -38,13 +54,10 @@ def logit_adjusted_ce(cls_score: Tensor, label: Tensor,
         cls_score = cls_score + tau * log_prior.to(cls_score.dtype)
     loss = F.cross_entropy(cls_score, label, reduction='none')
     if weight is not None:
-        loss = loss * weight.to(loss.dtype)
-    if reduction == 'none':
-        return loss
-    if reduction == 'sum':
-        return loss.sum()
-    divisor = loss.shape[0] if avg_factor is None else avg_factor
-    return loss.sum() / divisor
+        weight = weight.to(loss.dtype)  # a float64 weight keeps float32 loss
+    # mmpretrain refuses avg_factor with 'sum'; the head always passes one.
+    return weight_reduce_loss(loss, weight, reduction,
+                              avg_factor if reduction == 'mean' else None)
 
 
 @MODELS.register_module()
@@ -63,9 +76,7 @@ class LogitAdjustedCrossEntropyLoss(nn.Module):
     def __init__(self, tau: float = 1.0, loss_weight: float = 1.0,
                  reduction: str = 'mean'):
         super().__init__()
-        if reduction not in ('none', 'mean', 'sum'):
-            raise ValueError('reduction must be "none", "mean" or "sum", got '
-                             f'{reduction!r}.')
+        self.reduction = check_reduction(reduction)
         self.tau = check_number(
             'LogitAdjustedCrossEntropyLoss tau', tau, minimum=0,
             fix='It scales the log prior added to the logits (1.0: logit '
@@ -73,7 +84,6 @@ class LogitAdjustedCrossEntropyLoss(nn.Module):
         self.loss_weight = check_number(
             'LogitAdjustedCrossEntropyLoss loss_weight', loss_weight, minimum=0,
             fix="SKCLHead weighs each level with level_loss_weights; leave 1.0.")
-        self.reduction = reduction
 
     def forward(self, cls_score: Tensor, label: Tensor,
                 log_prior: Optional[Tensor] = None,
