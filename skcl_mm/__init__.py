@@ -5,6 +5,6 @@ Importing the package registers every component into mmpretrain's registries
 """
 from .version import __version__
 from . import compat  # noqa: F401  (weights_only allow-list)
-from . import datasets, engine, evaluation, models, semantics  # noqa: F401
+from . import datasets, engine, evaluation, models, semantics, structures  # noqa: F401
 
 __all__ = ['__version__']

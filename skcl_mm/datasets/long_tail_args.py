@@ -12,6 +12,8 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 from mmpretrain.registry import DATASETS
 
+from skcl_mm.structures.train_counts import DEFAULT_FEW_THR, DEFAULT_MANY_THR
+
 WHERE = 'LongTailHierarchyDataset'
 
 
@@ -63,7 +65,8 @@ def check_imbalance_factor(factor) -> Optional[Union[int, float]]:
 
 def check_thresholds(many_thr, few_thr):
     """``many_thr`` and ``few_thr`` as ints >= 0 with few_thr <= many_thr."""
-    for name, value, example in (('many_thr', many_thr, 100), ('few_thr', few_thr, 20)):
+    for name, value, example in (('many_thr', many_thr, DEFAULT_MANY_THR),
+                                 ('few_thr', few_thr, DEFAULT_FEW_THR)):
         if not _is_int(value) or value < 0:
             raise (ValueError if _is_int(value) else TypeError)(
                 f'{WHERE}: {name} must be an int >= 0 (a number of training '

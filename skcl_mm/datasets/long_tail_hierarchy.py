@@ -1,7 +1,7 @@
 """LongTailHierarchyDataset: any mmpretrain dataset, long-tailed and labelled per level."""
 import copy
 import os
-from typing import List, Optional, Sequence, Union
+from typing import List, Optional, Union
 
 import numpy as np
 import torch
@@ -10,6 +10,8 @@ from mmengine.logging import MMLogger
 from mmpretrain.registry import DATASETS, TRANSFORMS
 
 from skcl_mm.semantics.descriptions import check_descriptions_arg
+from skcl_mm.structures import (DEFAULT_FEW_THR, DEFAULT_MANY_THR,
+                                split_many_medium_few)
 from .hierarchies import load_hierarchy
 from .long_tail_args import (WHERE, build_wrapped, check_hierarchy,
                              check_imbalance_factor, check_seed,
@@ -29,16 +31,6 @@ def long_tail_counts(n_max: int, num_classes: int,
         return [int(n_max)]
     return [int(n_max * (1.0 / imbalance_factor)**(c / (num_classes - 1)))
             for c in range(num_classes)]
-
-
-def split_many_medium_few(class_counts: Sequence[int], many_thr: int = 100,
-                          few_thr: int = 20) -> dict:
-    """Class indices with > many_thr (many), < few_thr (few) or other (medium)."""
-    split = dict(many=[], medium=[], few=[])
-    for cls, count in enumerate(class_counts):
-        key = 'many' if count > many_thr else 'few' if count < few_thr else 'medium'
-        split[key].append(cls)
-    return split
 
 
 @DATASETS.register_module()
@@ -80,8 +72,7 @@ class LongTailHierarchyDataset:
             a JSON/YAML tree (see :mod:`skcl_mm.datasets.hierarchies`).
             Defaults to None.
         many_thr (int): More than this many training images is "many" (>= 0).
-        few_thr (int): Fewer than this many training images is "few"
-            (0 <= few_thr <= many_thr).
+        few_thr (int): Fewer than this many is "few" (0 <= few_thr <= many_thr).
         descriptions (str | PathLike | dict, optional): Text about every
             class of every level, for methods that read it (SKCL's
             ``SemanticGraphHook``): a shipped set (``'cifar100'``), a
@@ -100,8 +91,8 @@ class LongTailHierarchyDataset:
                  imbalance_factor: Optional[Union[int, float]] = None,
                  seed: int = 0,
                  hierarchy: Optional[Union[str, os.PathLike]] = None,
-                 many_thr: int = 100,
-                 few_thr: int = 20,
+                 many_thr: int = DEFAULT_MANY_THR,
+                 few_thr: int = DEFAULT_FEW_THR,
                  descriptions: Optional[Union[str, os.PathLike, dict]] = None,
                  pipeline: Optional[List[dict]] = None,
                  lazy_init: bool = False):
@@ -172,8 +163,7 @@ class LongTailHierarchyDataset:
             level_names=self.hierarchy.level_names,
             level_counts=self.hierarchy.level_counts(class_counts),
             fine_to_level=self.hierarchy.fine_to_level,
-            many_medium_few=split_many_medium_few(class_counts, self.many_thr,
-                                                  self.few_thr),
+            many_medium_few=split_many_medium_few(class_counts, self.many_thr, self.few_thr),
             many_thr=self.many_thr, few_thr=self.few_thr,
             imbalance_factor=self.imbalance_factor,
             subset_fingerprint=fingerprint)

@@ -1,24 +1,23 @@
 """LongTailAccuracy: top-k, many / medium / few and per-level accuracy."""
 import logging
 import os
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Union
 
 import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
+
 from mmpretrain.registry import METRICS
-
-from skcl_mm.datasets.long_tail_hierarchy import split_many_medium_few
-from .long_tail_args import check_metric_args, check_thresholds
-from .long_tail_stats import (best_classes, group_means, infer_fine_to_level,
-                              level_accuracies, per_class_accuracy, topk_accuracy)
-from .per_class_report import (plot_per_class, resolve_output_path,
-                               write_per_class_file)
-from .train_counts import (CountsSource, check_class_order, check_counts,
-                           check_counts_length, load_train_counts,
-                           read_train_counts_file)
-
-GROUPS = ('many', 'medium', 'few')
+from skcl_mm.structures.train_counts import TrainCounts, split_many_medium_few
+from .long_tail_args import check_metric_args
+from .long_tail_groups import GROUPS, group_accuracies
+from .long_tail_stats import (best_classes, infer_fine_to_level,
+                              level_accuracies, per_class_accuracy,
+                              topk_accuracy)
+from .per_class_report import (per_class_rows, plot_per_class,
+                               resolve_output_path, write_per_class_file)
+from .train_counts_source import (CountsArgument, check_against_classes,
+                                  counts_from_argument, effective_thresholds)
 
 
 @METRICS.register_module()
@@ -39,22 +38,25 @@ class LongTailAccuracy(BaseMetric):
       ['fine_to_level']``, else through the (gt_label, gt_level_labels) pairs
       seen. The finest level's accuracy is ``top1``.
 
-    Training counts come from :meth:`set_train_counts` (``TrainCountsHook``
-    calls it with the train dataset's ``class_counts``), else from
-    ``train_counts``. Never from ``dataset_meta``: that describes the
-    evaluated (test) set.
+    Training counts are a :class:`~skcl_mm.structures.TrainCounts` record:
+    the one :meth:`set_train_counts` hands over (``TrainCountsHook`` does, with
+    the training dataset's), else the ``train_counts`` argument's. Never from
+    ``dataset_meta``: that describes the evaluated (test) set.
 
     Args:
         topk (int | Sequence[int]): Top-k accuracies to report. Defaults to 1.
         many_thr (int, optional): More than this many training images is
-            "many". Default: the training dataset's (``TrainCountsHook`` hands
-            it over, or the ``train_counts`` file gives it), else 100.
+            "many". Default: the training counts record's (the training
+            dataset's, which ``TrainCountsHook`` hands over or the
+            ``train_counts`` file gives), else
+            :data:`~skcl_mm.structures.DEFAULT_MANY_THR` (100).
         few_thr (int, optional): Fewer than this many training images is
-            "few". Default: the training dataset's, else 20.
+            "few". Default: the record's, else
+            :data:`~skcl_mm.structures.DEFAULT_FEW_THR` (20).
         train_counts (None | list[int] | str): Per-class training counts, or a
             JSON file with them, such as the ``train_counts.json`` that
             ``TrainCountsHook`` writes into the training work dir (see
-            :func:`read_train_counts_file`; its class names and thresholds
+            :meth:`TrainCounts.from_file`; its class names and thresholds
             are used too).
         per_class_file (str, optional): ``.json`` or ``.csv`` file for the
             per-class table (class, group, train count, test count, accuracy);
@@ -73,7 +75,7 @@ class LongTailAccuracy(BaseMetric):
                  topk: Union[int, Sequence[int]] = (1, ),
                  many_thr: Optional[int] = None,
                  few_thr: Optional[int] = None,
-                 train_counts: CountsSource = None,
+                 train_counts: CountsArgument = None,
                  per_class_file: Optional[str] = None,
                  plot: Union[bool, str] = False,
                  out_dir: Optional[str] = None,
@@ -86,87 +88,58 @@ class LongTailAccuracy(BaseMetric):
                          collect_dir=collect_dir)
         self.topk = args['topk']
         self._own_thresholds = args['own_thresholds']
-        self.many_thr, self.few_thr = args['thresholds']
         self.per_class_file = args['per_class_file']
         self.plot_file = args['plot_file']
         self.out_dir = args['out_dir']
-        self._counts_source = None if train_counts is None else (
-            f'train_counts={os.fspath(train_counts)!r}'
-            if isinstance(train_counts, (str, os.PathLike))
-            else 'the train_counts argument')
-        self._train_classes = None
-        if isinstance(train_counts, (str, os.PathLike)):
-            counts_file = read_train_counts_file(train_counts)
-            self.train_counts = counts_file['class_counts']
-            self._train_classes = counts_file['classes']
-            if counts_file['thresholds'] is not None:
-                self._adopt_thresholds(counts_file['thresholds'],
-                                       self._counts_source)
-        else:
-            self.train_counts = load_train_counts(train_counts)
+        self._counts, self._counts_source = counts_from_argument(train_counts)
+        self.many_thr, self.few_thr = effective_thresholds(
+            self._own_thresholds, self._counts, self._counts_source,
+            type(self).__name__)
         self._warned = set()
+
+    @property
+    def train_counts(self) -> Optional[List[int]]:
+        """(C,) training images per class in use, or None."""
+        return None if self._counts is None else list(self._counts.class_counts)
 
     @BaseMetric.dataset_meta.setter
     def dataset_meta(self, dataset_meta: dict) -> None:
         """Set the evaluated dataset's meta and check the counts against it."""
         self._dataset_meta = dataset_meta
-        if self.train_counts is not None:
-            self._check_against_meta(self.train_counts, self._train_classes,
-                                     self._counts_source)
+        if self._counts is not None:
+            check_against_classes(self._counts, self._meta_classes(),
+                                  self._counts_source)
 
-    def _check_against_meta(self, counts, classes, source: str) -> None:
-        """One count per evaluated class, and the training class order."""
-        if self._meta_classes():
-            check_counts_length(counts, len(self._meta_classes()), source,
-                                "dataset_meta['classes']")
-            check_class_order(classes, self._meta_classes(), source)
+    def set_train_counts(self, counts: TrainCounts,
+                         source: str = 'the training dataset') -> None:
+        """Use this training counts record (it replaces ``train_counts``).
 
-    def set_train_counts(self, class_counts: Sequence[int],
-                         source: str = 'the training dataset',
-                         thresholds: Optional[Tuple[int, int]] = None,
-                         classes: Optional[Sequence[str]] = None) -> None:
-        """Use these per-class training counts (they replace ``train_counts``).
+        Its thresholds apply where this metric was built without its own (a
+        differing own value wins, with a warning); its class names must be
+        the evaluated dataset's, in the same order (else the scores would be
+        compared with the wrong classes).
 
         Args:
-            class_counts (Sequence[int]): (C,) training images per finest class.
+            counts (TrainCounts): The training counts.
             source (str): Where they come from, for messages.
-            thresholds (tuple[int, int], optional): ``(many_thr, few_thr)`` of
-                the training dataset; they apply where this metric was built
-                without its own (a differing own value wins, with a warning).
-            classes (Sequence[str], optional): (C,) training class names; an
-                evaluated dataset that orders its classes differently is an
-                error (its scores would be compared with the wrong classes).
         """
-        counts = check_counts(class_counts, source)
-        self._check_against_meta(counts, classes, source)
-        if thresholds is not None:
-            self._adopt_thresholds(thresholds, source)
-        self.train_counts, self._counts_source = counts, source
-        self._train_classes = None if classes is None else list(classes)
-        split = split_many_medium_few(counts, self.many_thr, self.few_thr)
+        if not isinstance(counts, TrainCounts):
+            raise TypeError(
+                f'{type(self).__name__}.set_train_counts takes a TrainCounts '
+                f'record, got {type(counts).__name__}; write e.g. '
+                'set_train_counts(TrainCounts(class_counts=[...])) '
+                '(from skcl_mm.structures import TrainCounts).')
+        check_against_classes(counts, self._meta_classes(), source)
+        self.many_thr, self.few_thr = effective_thresholds(
+            self._own_thresholds, counts, source, type(self).__name__)
+        self._counts, self._counts_source = counts, source
+        split = self._split()
         print_log(
             f'{type(self).__name__}: training counts from {source}: '
-            f'{len(counts)} classes, many/medium/few = '
+            f'{counts.num_classes} classes, many/medium/few = '
             + '/'.join(str(len(split[g])) for g in GROUPS)
             + f' (> {self.many_thr}, {self.few_thr}-{self.many_thr}, '
             f'< {self.few_thr} images).', logger='current')
-
-    def _adopt_thresholds(self, thresholds: Tuple[int, int], source: str) -> None:
-        """Take the dataset's many/few thresholds where none were given."""
-        given = self._own_thresholds
-        merged = tuple(int(theirs) if own is None else own
-                       for own, theirs in zip(given, thresholds))
-        check_thresholds(*merged)
-        differing = [f'{name}={own} (dataset: {theirs})'
-                     for name, own, theirs in zip(('many_thr', 'few_thr'), given,
-                                                  thresholds)
-                     if own is not None and own != theirs]
-        if differing:
-            print_log(f'{type(self).__name__}: own thresholds {", ".join(differing)} '
-                      f'differ from {source}; the metric uses its own. Leave them '
-                      'unset to follow the dataset.', logger='current',
-                      level=logging.WARNING)
-        self.many_thr, self.few_thr = merged
 
     def set_out_dir(self, out_dir: str) -> None:
         """Directory of the per-class file and plot given as relative paths."""
@@ -226,34 +199,22 @@ class LongTailAccuracy(BaseMetric):
         return metrics
 
     def _group_metrics(self, acc, test_counts) -> dict:
-        if self.train_counts is None:
+        if self._counts is None:
             self._warn_once('no_counts', (
                 f'{type(self).__name__}: no training counts, so only overall '
-                'accuracy is reported. For many/medium/few add '
-                "dict(type='TrainCountsHook') to custom_hooks (counts from the "
-                'train_dataloader dataset), or give the metric train_counts= a '
-                'list of per-class counts or a JSON file of them.'))
+                "accuracy is reported. For many/medium/few keep dict(type='"
+                "TrainCountsHook') in the config's hooks (skcl_mm's "
+                'default_runtime.py has it as default_hooks.train_counts; counts '
+                'from the train_dataloader dataset), or give the metric '
+                'train_counts= a list of per-class counts or a JSON file of them.'))
             return {}
-        check_counts_length(self.train_counts, len(acc), self._counts_source,
-                            'the evaluated labels')
-        absent = (test_counts == 0).nonzero().flatten().tolist()
-        if absent:
-            names = [self._class_name(c) for c in absent]
-            self._warn_once('absent', (
-                f'{type(self).__name__}: {len(absent)} classes have no test '
-                f'sample and are left out of the per-class means: '
-                f'{names[:10]}{" ..." if len(names) > 10 else ""}'))
-        split = split_many_medium_few(self.train_counts, self.many_thr, self.few_thr)
-        metrics = {}
-        for group, mean in group_means(acc, split).items():
-            if mean is None:
-                why = 'has a test sample' if split[group] else 'exists'
-                self._warn_once(f'empty_{group}', (
-                    f'{type(self).__name__}: no "{group}" class {why} '
-                    f'(thresholds > {self.many_thr} / < {self.few_thr} '
-                    f'training images), so {group} is not reported.'))
-            else:
-                metrics[group] = mean
+        self._counts.check_num_classes(len(acc), self._counts_source,
+                                       'the evaluated labels')
+        metrics, notes = group_accuracies(
+            acc, test_counts, self._split(), (self.many_thr, self.few_thr),
+            self._class_names(len(acc)), type(self).__name__)
+        for key, message in notes:
+            self._warn_once(key, message)
         return metrics
 
     def _level_metrics(self, pred, gt, levels, num_classes) -> dict:
@@ -274,7 +235,9 @@ class LongTailAccuracy(BaseMetric):
     def _write_reports(self, acc, test_counts):
         if self.per_class_file is None and self.plot_file is None:
             return
-        rows = self._per_class_rows(acc, test_counts)
+        rows = per_class_rows(acc, test_counts, self._class_names(len(acc)),
+                              self.train_counts,
+                              None if self._counts is None else self._split())
         for name, writer in ((self.per_class_file, write_per_class_file),
                              (self.plot_file, plot_per_class)):
             if name is not None:
@@ -282,24 +245,12 @@ class LongTailAccuracy(BaseMetric):
                 print_log(f'{type(self).__name__}: wrote {os.path.abspath(path)}',
                           logger='current')
 
-    def _per_class_rows(self, acc, test_counts) -> List[dict]:
-        counts, group_of = self.train_counts, {}
-        if counts is not None:
-            split = split_many_medium_few(counts, self.many_thr, self.few_thr)
-            group_of = {c: g for g in GROUPS for c in split[g]}
-        return [dict(index=c, **{'class': self._class_name(c)},
-                     group=group_of.get(c),
-                     train_count=None if counts is None else counts[c],
-                     test_count=int(test_counts[c]),
-                     accuracy=None if test_counts[c] == 0 else float(acc[c]))
-                for c in range(len(acc))]
-
     def _num_classes(self, gt, pred) -> int:
         """C from dataset_meta, else the counts, else the largest label seen."""
         if self._meta_classes():
             num_classes, source = len(self._meta_classes()), "dataset_meta['classes']"
-        elif self.train_counts is not None:
-            num_classes, source = len(self.train_counts), self._counts_source
+        elif self._counts is not None:
+            num_classes, source = self._counts.num_classes, self._counts_source
         else:
             return int(max(gt.max(), pred.max())) + 1
         low, high = int(min(gt.min(), pred.min())), int(max(gt.max(), pred.max()))
@@ -309,12 +260,17 @@ class LongTailAccuracy(BaseMetric):
                              f'values in [0, {num_classes}).')
         return num_classes
 
+    def _split(self) -> dict:
+        """The counts' many / medium / few classes at the thresholds in use."""
+        return split_many_medium_few(self._counts.class_counts, self.many_thr,
+                                     self.few_thr)
+
     def _meta_classes(self):
         return (self.dataset_meta or {}).get('classes')
 
-    def _class_name(self, index: int) -> str:
+    def _class_names(self, num_classes: int) -> List[str]:
         classes = self._meta_classes()
-        return str(classes[index]) if classes else str(index)
+        return [str(classes[c]) if classes else str(c) for c in range(num_classes)]
 
     def _warn_once(self, key: str, message: str):
         if key not in self._warned:

@@ -2,29 +2,21 @@
 import os
 from typing import Optional
 
+from skcl_mm.structures.train_counts import (DEFAULT_FEW_THR, DEFAULT_MANY_THR,
+                                             check_thresholds)
 from skcl_mm.utils.checks import (check_choice, check_int, check_int_list,
                                   check_optional_path, is_int)
 
-DEFAULT_MANY_THR, DEFAULT_FEW_THR = 100, 20
 DEFAULT_PLOT_FILE = 'per_class_accuracy.png'
-
-
-def check_thresholds(many_thr: int, few_thr: int) -> None:
-    """``few_thr <= many_thr`` ("few" is below "many")."""
-    if few_thr > many_thr:
-        raise ValueError(
-            f'Thresholds inverted: few_thr={few_thr} > many_thr={many_thr}. '
-            'Expected few_thr <= many_thr ("few" is < few_thr training '
-            'images, "many" is > many_thr), e.g. few_thr=20, many_thr=100.')
 
 
 def _own_threshold(name: str, value) -> Optional[int]:
     if value is None:
         return None
     return check_int(f'LongTailAccuracy {name}', value, minimum=0,
-                     fix='A number of training images per class (many_thr=100, '
-                     'few_thr=20 in the long-tail protocol); None follows the '
-                     'training dataset.')
+                     fix='A number of training images per class (many_thr='
+                     f'{DEFAULT_MANY_THR}, few_thr={DEFAULT_FEW_THR} in the '
+                     'long-tail protocol); None follows the training dataset.')
 
 
 def _plot_file(plot) -> Optional[str]:
@@ -45,9 +37,9 @@ def check_metric_args(topk, many_thr, few_thr, per_class_file, plot, out_dir,
 
     Returns:
         dict: ``topk`` (tuple of ints >= 1), ``own_thresholds`` (the given
-        ``(many_thr, few_thr)``, None where unset), ``thresholds`` (with the
-        defaults filled in), ``per_class_file``, ``plot_file`` and ``out_dir``
-        (str or None).
+        ``(many_thr, few_thr)``, None where unset; checked with the defaults
+        filled in), ``per_class_file``, ``plot_file`` and ``out_dir`` (str or
+        None).
     """
     check_choice('LongTailAccuracy collect_device', collect_device,
                  ('cpu', 'gpu'))
@@ -57,14 +49,13 @@ def check_metric_args(topk, many_thr, few_thr, per_class_file, plot, out_dir,
                                 min_length=1,
                                 fix='Positive ints, e.g. topk=(1, 5).'))
     own = (_own_threshold('many_thr', many_thr), _own_threshold('few_thr', few_thr))
-    thresholds = (DEFAULT_MANY_THR if own[0] is None else own[0],
-                  DEFAULT_FEW_THR if own[1] is None else own[1])
-    check_thresholds(*thresholds)
+    check_thresholds(DEFAULT_MANY_THR if own[0] is None else own[0],
+                     DEFAULT_FEW_THR if own[1] is None else own[1])
     per_class_file = check_optional_path('LongTailAccuracy per_class_file',
                                          per_class_file)
     if per_class_file is not None and not per_class_file.endswith(('.json', '.csv')):
         raise ValueError(f'per_class_file must end with .json or .csv, got '
                          f'{per_class_file!r}.')
-    return dict(topk=topk, own_thresholds=own, thresholds=thresholds,
+    return dict(topk=topk, own_thresholds=own,
                 per_class_file=per_class_file, plot_file=_plot_file(plot),
                 out_dir=check_optional_path('LongTailAccuracy out_dir', out_dir))

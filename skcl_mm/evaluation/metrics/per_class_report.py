@@ -3,7 +3,9 @@ import csv
 import json
 import math
 import os
-from typing import List, Optional
+from typing import Dict, List, Optional, Sequence
+
+from torch import Tensor
 
 REPORT_COLUMNS = ('index', 'class', 'group', 'train_count', 'test_count',
                   'accuracy')
@@ -14,6 +16,31 @@ def resolve_output_path(path: str, out_dir: Optional[str]) -> str:
     if out_dir is None or os.path.isabs(path):
         return path
     return os.path.join(out_dir, path)
+
+
+def per_class_rows(acc: Tensor, test_counts: Tensor, class_names: Sequence[str],
+                   class_counts: Optional[Sequence[int]] = None,
+                   split: Optional[Dict[str, List[int]]] = None) -> List[dict]:
+    """One report row per class, with the keys of ``REPORT_COLUMNS``.
+
+    Args:
+        acc (Tensor): (C,) per-class accuracy in percent, NaN where absent.
+        test_counts (Tensor): (C,) test samples per class.
+        class_names (Sequence[str]): (C,) class names.
+        class_counts (Sequence[int], optional): (C,) training counts.
+        split (dict[str, list[int]], optional): group -> class indices.
+
+    Returns:
+        list[dict]: C rows; ``train_count`` / ``group`` None without counts,
+        ``accuracy`` None for a class without a test sample.
+    """
+    group_of = {c: group for group, members in (split or {}).items()
+                for c in members}
+    return [dict(index=c, **{'class': class_names[c]}, group=group_of.get(c),
+                 train_count=None if class_counts is None else class_counts[c],
+                 test_count=int(test_counts[c]),
+                 accuracy=None if test_counts[c] == 0 else float(acc[c]))
+            for c in range(len(acc))]
 
 
 def write_per_class_file(rows: List[dict], path: str) -> str:

@@ -8,16 +8,20 @@ import torch
 from mmengine.runner import Runner
 
 from skcl_mm.engine.hooks import TrainCountsHook
-from skcl_mm.engine.hooks.train_counts_hook import dataset_counts
 from tests.fixtures.small_runner import (CLASSES, LEVEL_COUNTS, TRAIN_COUNTS,
                                          make_cfg, read_log)
 from tests.tools_runner import free_port
 
 
+def as_lists(level_counts):
+    """What the head received (the record's tuples), as lists."""
+    return None if level_counts is None else [list(level) for level in level_counts]
+
+
 def test_train_with_val_hands_counts_to_head_and_metric(tmp_path):
     runner = Runner.from_cfg(make_cfg(tmp_path, 'tch_train', per_class_file='pc.csv'))
     runner.train()
-    assert runner.model.head.received_counts == LEVEL_COUNTS
+    assert as_lists(runner.model.head.received_counts) == LEVEL_COUNTS
     metric = runner.val_evaluator.metrics[0]
     assert metric.train_counts == TRAIN_COUNTS
     assert metric.out_dir == runner.log_dir
@@ -40,7 +44,7 @@ def test_test_only_run_builds_train_dataset_without_metainfo_counts(tmp_path):
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     assert runner.test_evaluator.metrics[0].train_counts == TRAIN_COUNTS
-    assert runner.model.head.received_counts == [TRAIN_COUNTS]
+    assert as_lists(runner.model.head.received_counts) == [TRAIN_COUNTS]
     assert {'long_tail/many', 'long_tail/medium', 'long_tail/few'} <= set(metrics)
 
 
@@ -65,16 +69,6 @@ def test_failed_train_dataset_build_falls_back(tmp_path):
     assert 'building the train_dataloader dataset failed' in read_log(runner)
 
 
-def test_dataset_counts_with_the_real_wrapper():
-    from skcl_mm.datasets.long_tail_hierarchy import LongTailHierarchyDataset
-    wrapped = dict(type='TrainCountsTestDataset', counts=[8, 8, 8],
-                   metainfo=dict(classes=CLASSES))
-    dataset = LongTailHierarchyDataset(wrapped, imbalance_factor=4, lazy_init=True)
-    class_counts, level_counts = dataset_counts(dataset)
-    assert class_counts == [8, 4, 2]  # int(8 * (1/4) ** (c / 2))
-    assert level_counts == [[8, 4, 2]]
-
-
 def test_test_only_run_with_the_real_wrapper_and_hierarchy(tmp_path):
     tree = tmp_path / 'tree.json'
     tree.write_text(json.dumps(dict(x=['a', 'b'], y=['c'])))
@@ -91,7 +85,7 @@ def test_test_only_run_with_the_real_wrapper_and_hierarchy(tmp_path):
     metric = runner.test_evaluator.metrics[0]
     assert metric.train_counts == [8, 4, 2]
     assert (metric.many_thr, metric.few_thr) == (4, 2)
-    assert runner.model.head.received_counts == [[12, 2], [8, 4, 2]]
+    assert as_lists(runner.model.head.received_counts) == [[12, 2], [8, 4, 2]]
     # counts 8 / 4 / 2 with thresholds > 4 / < 2: many, medium, medium.
     assert {'long_tail/level0_top1', 'long_tail/many', 'long_tail/medium'} <= set(metrics)
     assert 'long_tail/few' not in metrics
@@ -156,7 +150,7 @@ def _ddp_worker(rank, world_size, port, work_dir):
     cfg.launcher = 'pytorch'
     runner = Runner.from_cfg(setup_distributed(cfg, 'pytorch'))
     runner.train()
-    assert runner.model.module.head.received_counts == LEVEL_COUNTS
+    assert as_lists(runner.model.module.head.received_counts) == LEVEL_COUNTS
     assert runner.val_evaluator.metrics[0].train_counts == TRAIN_COUNTS
     if rank == 0:  # results of both ranks were collected: 6 test images
         with open(os.path.join(runner.log_dir, 'pc.json')) as f:
@@ -177,3 +171,37 @@ def test_hook_registered_with_priority():
     from mmpretrain.registry import HOOKS
     hook = HOOKS.build(dict(type='TrainCountsHook'))
     assert isinstance(hook, TrainCountsHook) and hook.priority == 'ABOVE_NORMAL'
+
+
+def test_listed_twice_the_first_acts_and_the_other_says_so_once(tmp_path):
+    """The default hook (default_hooks.train_counts) and a config's own entry
+    in custom_hooks: one record, one hand-over, one file, one hint."""
+    cfg = make_cfg(tmp_path, 'tch_twice')
+    cfg.default_hooks.train_counts = dict(type='TrainCountsHook')
+    cfg.custom_hooks = [dict(type='TrainCountsHook', build_train_dataset=False)]
+    runner = Runner.from_cfg(cfg)
+    first, second = [h for h in runner.hooks if isinstance(h, TrainCountsHook)]
+    assert first.build_train_dataset and not second.build_train_dataset
+    runner.train()  # before_train and before_val: the duplicate speaks once
+    assert as_lists(runner.model.head.received_counts) == LEVEL_COUNTS
+    assert runner.val_evaluator.metrics[0].train_counts == TRAIN_COUNTS
+    log = read_log(runner)
+    assert log.count('training images in 3 classes') == 1
+    assert log.count('training counts from') == 1
+    assert log.count('is a duplicate of') == 1
+    assert ('TrainCountsHook (custom_hooks.0) is a duplicate of '
+            'default_hooks.train_counts, which acts; this one does nothing. Its '
+            'build_train_dataset=False is ignored: set it on '
+            'default_hooks.train_counts.') in log
+    assert ('--cfg-options default_hooks.train_counts.build_train_dataset=False '
+            'test_evaluator.train_counts=') in log
+    assert os.path.isfile(os.path.join(str(tmp_path), 'train_counts.json'))
+
+
+def test_test_only_run_leaves_the_train_loop_unbuilt(tmp_path):
+    runner = Runner.from_cfg(make_cfg(tmp_path, 'tch_no_loop'))
+    runner.test()
+    assert runner.test_evaluator.metrics[0].train_counts == TRAIN_COUNTS
+    # Only the dataset was built: the train loop and its loader stay configs.
+    assert isinstance(runner._train_loop, dict)
+    assert not os.path.exists(os.path.join(str(tmp_path), 'train_counts.json'))

@@ -7,10 +7,11 @@ import pytest
 import torch
 from mmengine.evaluator import Evaluator
 from mmengine.logging import MMLogger
+
 from mmpretrain.registry import METRICS
 from mmpretrain.structures import DataSample
-
 from skcl_mm.evaluation.metrics import LongTailAccuracy
+from skcl_mm.structures import TrainCounts
 
 CLASSES = ['c0', 'c1', 'c2', 'c3', 'c4']
 # Training counts: c0 many (> 100), c1 and c4 medium, c2 and c3 few (< 20).
@@ -113,17 +114,18 @@ def test_thresholds_follow_the_training_dataset_unless_given(log_records):
     """TrainCountsHook hands the dataset's (many_thr, few_thr) with the counts."""
     follows = LongTailAccuracy()
     assert (follows.many_thr, follows.few_thr) == (100, 20)  # nothing handed yet
-    follows.set_train_counts(TRAIN_COUNTS, thresholds=(40, 8))
+    follows.set_train_counts(TrainCounts(class_counts=TRAIN_COUNTS, many_thr=40, few_thr=8))
     assert (follows.many_thr, follows.few_thr) == (40, 8)
     metrics = evaluate(follows, make_samples(with_levels=False))
     assert metrics['long_tail/many'] == pytest.approx(62.5)  # as configured 40 / 8
     assert not any('thresholds' in m for m in warnings_of(log_records))
     own = LongTailAccuracy(many_thr=40)
-    own.set_train_counts(TRAIN_COUNTS, thresholds=(60, 8))
+    own.set_train_counts(TrainCounts(class_counts=TRAIN_COUNTS, many_thr=60, few_thr=8))
     assert (own.many_thr, own.few_thr) == (40, 8)  # own many, dataset's few
     assert any('many_thr=40 (dataset: 60)' in m for m in warnings_of(log_records))
     with pytest.raises(ValueError, match='Thresholds inverted'):
-        LongTailAccuracy(few_thr=50).set_train_counts(TRAIN_COUNTS, thresholds=(30, 10))
+        LongTailAccuracy(few_thr=50).set_train_counts(
+            TrainCounts(class_counts=TRAIN_COUNTS, many_thr=30, few_thr=10))
 
 
 def test_empty_group_not_reported(log_records):
@@ -167,7 +169,7 @@ def test_counts_from_json_file_and_setter_override(tmp_path):
     path.write_text(json.dumps(dict(classes=CLASSES, class_counts=TRAIN_COUNTS)))
     metric = LongTailAccuracy(train_counts=str(path))
     assert evaluate(metric, make_samples())['long_tail/few'] == pytest.approx(100 / 3)
-    metric.set_train_counts([5, 5, 500, 500, 500])  # c2, c3 become many
+    metric.set_train_counts(TrainCounts(class_counts=[5, 5, 500, 500, 500]))  # c2, c3 many
     metrics = evaluate(metric, make_samples())
     assert metrics['long_tail/many'] == pytest.approx(100 / 3)
     assert metrics['long_tail/few'] == pytest.approx(62.5)
@@ -234,7 +236,13 @@ def test_counts_length_checked_when_meta_arrives():
     metric = LongTailAccuracy()
     metric.dataset_meta = dict(classes=CLASSES)
     with pytest.raises(ValueError, match=r'has 2 entries .* has 5 classes'):
-        metric.set_train_counts([1, 2])
+        metric.set_train_counts(TrainCounts(class_counts=[1, 2]))
+
+
+def test_set_train_counts_takes_the_record_only():
+    with pytest.raises(TypeError, match=r'takes a TrainCounts record, got list; write '
+                                        r'e\.g\. set_train_counts\(TrainCounts\('):
+        LongTailAccuracy().set_train_counts(TRAIN_COUNTS)
 
 
 def test_topk_larger_than_classes_is_an_error():
@@ -261,8 +269,8 @@ def test_evaluated_classes_must_be_in_the_training_order(tmp_path):
     metric.dataset_meta = dict(classes=CLASSES)
     swapped = ['c1', 'c0', 'c2', 'c3', 'c4']
     with pytest.raises(ValueError, match="index 0 is 'c0' there and 'c1'"):
-        metric.set_train_counts(TRAIN_COUNTS, classes=swapped)
-    metric.set_train_counts(TRAIN_COUNTS, classes=CLASSES)  # same order: fine
+        metric.set_train_counts(TrainCounts(class_counts=TRAIN_COUNTS, classes=swapped))
+    metric.set_train_counts(TrainCounts(class_counts=TRAIN_COUNTS, classes=CLASSES))
     assert evaluate(metric, make_samples())['long_tail/top1'] == pytest.approx(60.0)
 
 
