@@ -248,10 +248,11 @@ def _make_handler(server: OpenAIServer):
                 self.send_header('Content-Length', str(len(payload)))
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
-                self.end_headers()
-                # Recorded before the body goes out: once the client has the
-                # whole answer, a test may read the outcome at once.
+                # Recorded before the answer goes out: once the client has it
+                # (an empty body ends with the headers), a test may read the
+                # outcome at once.
                 request.outcome = outcome
+                self.end_headers()
                 self.wfile.write(payload)
             except OSError:  # the client gave up (timeout) and closed the socket
                 request.outcome = 'client-gone'

@@ -44,16 +44,13 @@ def parse_args(argv=None):
     parser.add_argument('--concurrency', type=int, default=4,
                         help='requests in flight at once')
     parser.add_argument('--max-retries', type=int, default=6,
-                        help='retries per request on 429, 5xx, timeouts')
+                        help='retries per request by the openai client (408, '
+                        '409, 429, 5xx, timeouts, connection errors; it waits '
+                        'what Retry-After asks, up to 2 minutes)')
     parser.add_argument('--answer-attempts', type=int, default=3,
                         help='answers asked per class before reporting it')
-    parser.add_argument('--backoff-base', type=float, default=1.0,
-                        help='first retry delay in seconds (doubles each time)')
     parser.add_argument('--timeout', type=float, default=120.0,
                         help='seconds per request')
-    parser.add_argument('--max-retry-wait', type=float, default=120.0,
-                        help='longest wait in seconds when a 429/503 says '
-                        'Retry-After (longer requests wait this long)')
     parser.add_argument('--keep-existing', action='store_true',
                         help='reuse every class already in --out, even from '
                         'another model or prompt; request only missing ones')
@@ -77,8 +74,7 @@ def main(argv=None) -> int:
             resolve_api_key(args.base_url)
         policy = RetryPolicy(max_retries=args.max_retries,
                              answer_attempts=args.answer_attempts,
-                             backoff_base=args.backoff_base, timeout=args.timeout,
-                             max_retry_wait=args.max_retry_wait)
+                             timeout=args.timeout)
         check_classes_file(args.classes)
         lists = load_class_lists(args.classes)
         report = generate_descriptions(

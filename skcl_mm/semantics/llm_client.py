@@ -29,7 +29,6 @@ What the project relies on, read in the installed openai client (3.63,
 """
 import math
 import os
-import warnings
 from dataclasses import dataclass
 from typing import Callable, Optional
 from urllib.parse import urlsplit, urlunsplit
@@ -66,11 +65,6 @@ class RetryPolicy:
             (an answer that breaks the rules, or a malformed body, is asked
             again).
         timeout (float): Seconds per request.
-        backoff_base (float, optional): No effect (the client's backoff
-            applies); accepted while ``--backoff-base`` still exists.
-        max_retry_wait (float, optional): No effect (the client waits a
-            ``Retry-After`` of up to 2 minutes); accepted while
-            ``--max-retry-wait`` still exists.
 
     Raises:
         ValueError: A value out of range (the message names the option).
@@ -78,8 +72,6 @@ class RetryPolicy:
     max_retries: int = 6
     answer_attempts: int = 3
     timeout: float = 120.0
-    backoff_base: Optional[float] = None
-    max_retry_wait: Optional[float] = None
 
     def __post_init__(self):
         for name, flag, low in (('max_retries', '--max-retries', 0),
@@ -92,12 +84,6 @@ class RetryPolicy:
                 or not math.isfinite(self.timeout) or self.timeout <= 0):
             raise ValueError(f'timeout (--timeout) must be a number of seconds '
                              f'> 0 per request, got {self.timeout!r}.')
-        for name, old_default in (('backoff_base', 1.0), ('max_retry_wait', 120.0)):
-            if getattr(self, name) not in (None, old_default):
-                warnings.warn(f'{name} has no effect: the openai client backs off '
-                              '0.5-8 s and waits a Retry-After of up to 2 minutes '
-                              'itself; drop the setting.', DeprecationWarning,
-                              stacklevel=3)
 
 
 def resolve_api_key(base_url: Optional[str]) -> str:

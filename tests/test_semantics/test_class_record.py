@@ -16,7 +16,7 @@ from skcl_mm.semantics.llm_client import RetryPolicy  # noqa: E402
 
 PETS = [['pets'], ['cat', 'dog']]
 BIRDS = [['birds'], ['owl', 'sparrow']]
-FAST = RetryPolicy(max_retries=1, backoff_base=0.001, timeout=5.0)
+FAST = RetryPolicy(max_retries=1, timeout=5.0)
 
 
 @pytest.fixture

@@ -144,13 +144,6 @@ def test_policy_refuses_wrong_values(kwargs, message):
         RetryPolicy(**kwargs)
 
 
-def test_the_old_backoff_settings_warn_that_they_do_nothing():
-    with pytest.warns(DeprecationWarning, match='backoff_base has no effect'):
-        RetryPolicy(backoff_base=0.5)
-    with pytest.warns(DeprecationWarning, match='max_retry_wait has no effect'):
-        RetryPolicy(max_retry_wait=10.0)
-
-
 def test_key_echoed_by_the_server_is_scrubbed(server):
     body = json.dumps({'error': {'message': f'bad key {FAKE_KEY}',
                                  'type': 'auth'}}).encode()
