@@ -4,12 +4,11 @@ import json
 import os
 import shutil
 
-import numpy as np
 import pytest
 import torch
 
-from skcl_mm.datasets import (IMAGENET_LT_CLASSES, ImageNetLT, LongTailHierarchyDataset,
-                              subset_differences, subset_fingerprint)
+from skcl_mm.datasets import (IMAGENET_LT_CLASSES, LongTailHierarchyDataset,
+                              subset_differences)
 from tests.fixtures.imagenet_lt import write_imagenet_lt
 
 PACK = [dict(type='PackInputs')]

@@ -79,7 +79,8 @@ BAD = [
     ('spaces.json', '{"fruit": ["apple", " pear"]}',
      r"under fruit, the name ' pear' has leading/trailing spaces; write 'pear'"),
     ('empty_group.yaml', 'fruit: []\ntools: [saw]\n', r'fruit is an empty list; give it classes'),
-    ('null_group.yaml', 'fruit:\ntools: [saw]\n', r'fruit has no classes \(an empty value or null\)'),
+    ('null_group.yaml', 'fruit:\ntools: [saw]\n',
+     r'fruit has no classes \(an empty value or null\)'),
     ('scalar_group.yaml', 'fruit: apple\ntools: [saw]\n',
      r"fruit must be a mapping or a list of class names, got str 'apple'; write e\.g\. "
      r"fruit: \[apple\]"),

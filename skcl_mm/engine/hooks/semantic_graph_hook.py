@@ -1,6 +1,6 @@
 """SemanticGraphHook: build the semantic graph before training, hand it to the head."""
 import os.path as osp
-from typing import List, Optional
+from typing import List
 
 import numpy as np
 import torch

@@ -148,9 +148,8 @@ class SKCLHead(ClsHead):
     @property
     def has_semantic_graph(self) -> bool:
         """Whether every entry of the neighbour table holds a node id (True
-        when no graph is needed). Read from the buffer once, then kept until ``set_semantic_graph`` or
-        ``load_state_dict`` changes it.
-        """
+        when no graph is needed). Read from the buffer once, then kept until
+        ``set_semantic_graph`` or ``load_state_dict`` changes it."""
         if 'graph' not in self._ready:
             self._ready['graph'] = bool((self.semantic_neighbours >= 0).all())
         return self._ready['graph']
