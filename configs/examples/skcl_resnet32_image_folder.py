@@ -9,6 +9,8 @@ _base_ = [
     '../_base_/datasets/image_folder_lt.py',
     '../_base_/default_runtime.py',
 ]
+# SKCL trains on the three views of the dataset's view recipe.
+train_dataloader = dict(dataset=dict(pipeline=_base_.multi_view_train_pipeline))
 # EDIT: classes per level of data/my_images/hierarchy.yaml, coarsest first.
 model = dict(head=dict(level_num_classes=[2, 6], topk=(1, )))
 

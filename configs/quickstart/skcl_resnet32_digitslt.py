@@ -7,6 +7,8 @@ _base_ = [
     '../_base_/datasets/digits_lt.py',
     '../_base_/default_runtime.py',
 ]
+# SKCL trains on the three views of the dataset's view recipe.
+train_dataloader = dict(dataset=dict(pipeline=_base_.multi_view_train_pipeline))
 model = dict(head=dict(level_num_classes=[3, 10], topk=(1, )))
 
 optim_wrapper = dict(

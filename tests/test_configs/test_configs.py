@@ -5,6 +5,8 @@ fixture datasets skip only the md5 check); ImageNet-LT configs on a generated
 tree of tiny JPEGs with split lists (5 classes, a narrow ResNet-18 in place of
 ResNet-50, float32 on the CPU); the digits quickstart on its real data.
 Schedules are replaced by 2 iterations; everything else is the config's.
+The stock-head example (a LinearClsHead on the CIFAR-100-LT dataset base) has
+its own test below, with thresholds that give the tiny data all three groups.
 """
 import glob
 import os.path as osp
@@ -18,16 +20,18 @@ from skcl_mm.utils.launch import fix_dataloader_workers
 from tests.device_support import needs_cpu_compiler
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = sorted(
+STOCK_HEAD_EXAMPLE = 'configs/examples/linear_resnet32_cifar100lt.py'
+SHIPPED = sorted(
     osp.relpath(p, REPO)
     for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in p)
+CONFIGS = [c for c in SHIPPED if c != STOCK_HEAD_EXAMPLE]  # that one: below
 FIXTURE_TYPES = {'CIFAR100': 'CIFAR100Fixture', 'CIFAR10': 'CIFAR10Fixture'}
 IMAGE_FOLDER = 'data/my_images'  # configs/_base_/datasets/image_folder_lt.py
 
 
 def test_every_table_has_a_config():
-    names = {osp.basename(c) for c in CONFIGS}
+    names = {osp.basename(c) for c in SHIPPED}
     for name in ('skcl_resnet32_cifar100lt.py', 'skcl_resnet32_cifar100lt_if50.py',
                  'skcl_resnet32_cifar100lt_if10.py', 'skcl_resnet32_cifar10lt.py',
                  'skcl_resnet32_cifar10lt_if50.py', 'skcl_resnet32_cifar10lt_if10.py',
@@ -35,7 +39,8 @@ def test_every_table_has_a_config():
                  'ce_resnet32_cifar100lt.py', 'la_resnet32_cifar100lt.py',
                  'bcl_resnet32_cifar100lt.py', 'skcl_resnet32_digitslt.py',
                  'ce_resnet32_digitslt.py', 'bcl_resnet32_digitslt.py',
-                 'skcl_resnet50_imagenetlt.py', 'bcl_resnet50_imagenetlt.py'):
+                 'skcl_resnet50_imagenetlt.py', 'bcl_resnet50_imagenetlt.py',
+                 'linear_resnet32_cifar100lt.py'):
         assert name in names, f'configs/ lacks {name}'
 
 
@@ -46,8 +51,10 @@ def _point_to_fixture(dataset_cfg, roots):
         inner['metainfo'] = dict(classes=roots['imagenet_classes'])
     if inner.get('data_root') == IMAGE_FOLDER:  # your own images
         inner['data_root'] = roots['image_folder']
-        dataset_cfg['hierarchy'] = dataset_cfg['hierarchy'].replace(
-            IMAGE_FOLDER, roots['image_folder'])
+        for key in ('hierarchy', 'descriptions'):
+            if dataset_cfg.get(key):
+                dataset_cfg[key] = dataset_cfg[key].replace(
+                    IMAGE_FOLDER, roots['image_folder'])
     if inner['type'] in FIXTURE_TYPES:
         inner['type'] = FIXTURE_TYPES[inner['type']]
         inner['data_root'] = roots[inner['type']]
@@ -74,9 +81,6 @@ def _two_iterations(cfg, roots, work_dir):
     for hook in cfg.get('custom_hooks', []):
         if hook['type'] == 'SemanticGraphHook':
             hook['save_figures'] = False  # drawn and checked in the hook's tests
-            if str(hook.get('descriptions')).startswith(IMAGE_FOLDER):
-                hook['descriptions'] = hook['descriptions'].replace(
-                    IMAGE_FOLDER, roots['image_folder'])
     cfg.work_dir = work_dir
     return Runner.from_cfg(cfg)
 
@@ -122,11 +126,40 @@ def test_config_trains_two_iterations(config, roots, tmp_path):
     metrics = runner.message_hub.log_scalars
     assert 'val/long_tail/top1' in metrics, sorted(metrics)
     contrastive = cfg.model.head.get('contrastive_loss')
-    if contrastive and contrastive.get('mode') != 'bcl':
+    request = head.semantic_graph_request()
+    assert (request is not None) == (contrastive is not None
+                                     and contrastive['type'] == 'SKCLLoss')
+    if request is not None:
         assert head.has_semantic_graph
-        assert tuple(head.semantic_neighbours.shape) == (head.num_fine,
-                                                         head.num_neighbours)
+        assert tuple(head.semantic_neighbours.shape) == (request.num_fine,
+                                                         request.num_neighbours)
     assert osp.isfile(osp.join(str(tmp_path), 'iter_2.pth'))
+
+
+def test_stock_head_on_the_dataset_base_trains_without_skcl_parts(roots, tmp_path):
+    """configs/examples/linear_resnet32_cifar100lt.py: mmpretrain's
+    LinearClsHead on the CIFAR-100-LT dataset base trains on the one view the
+    base loads, with no hook to remove; TrainCountsHook (a default hook) gives
+    LongTailAccuracy the training counts for many / medium / few."""
+    cfg = Config.fromfile(osp.join(REPO, STOCK_HEAD_EXAMPLE))
+    assert cfg.model.head.type == 'LinearClsHead' and not cfg.get('custom_hooks')
+    assert [t['type'] for t in cfg.train_dataloader.dataset.pipeline] == [
+        'RandomCrop', 'RandomFlip', 'CifarAutoAugment', 'PackInputs']
+    # The fixture at imbalance 2 has 5 -> 2 images per class: many (> 3) 32
+    # classes, medium (3) 41, few (< 3) 27.
+    cfg.train_dataloader.dataset.update(many_thr=3, few_thr=3)
+    runner = _two_iterations(cfg, roots, str(tmp_path))
+    runner.train()
+    assert runner.iter == 2
+    hooks = [type(hook).__name__ for hook in runner.hooks]
+    assert 'TrainCountsHook' in hooks and 'SemanticGraphHook' not in hooks
+    metrics = runner.message_hub.log_scalars
+    for key in ('top1', 'top5', 'many', 'medium', 'few', 'level0_top1'):
+        assert f'val/long_tail/{key}' in metrics, (key, sorted(metrics))
+    (log_file, ) = glob.glob(osp.join(runner.log_dir, '*.log'))
+    with open(log_file) as f:
+        log = f.read()
+    assert 'long_tail/many' in log and 'SemanticGraphHook' not in log
 
 
 def _losses_of_two_iterations(roots, work_dir, compile_cfg):

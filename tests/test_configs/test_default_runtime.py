@@ -21,7 +21,8 @@ def _epoch_cfg(work_dir):
     cfg.model.head.in_channels = 64
     cfg.train_dataloader.sampler.shuffle = False  # ranks see different images
     cfg.train_cfg = dict(by_epoch=True, max_epochs=1, val_interval=1)
-    cfg.default_hooks = Config.fromfile(RUNTIME).default_hooks
+    cfg.default_hooks = Config.fromfile(RUNTIME).default_hooks  # TrainCountsHook too
+    cfg.custom_hooks = []
     cfg.default_hooks.checkpoint.update(save_best='long_tail/top1')
     return cfg
 
@@ -59,9 +60,14 @@ def test_ranks_validate_and_save_the_same_batchnorm_statistics(tmp_path):
 
 
 def test_runtime_hooks_are_registered(tmp_path):
+    """TrainCountsHook comes with the runtime (no custom_hooks entry needed)."""
     from tests.fixtures.small_runner import make_cfg
     cfg = make_cfg(tmp_path, 'runtime_hooks')
     cfg.default_hooks = Config.fromfile(RUNTIME).default_hooks
+    cfg.custom_hooks = []
     names = [type(hook).__name__ for hook in Runner.from_cfg(cfg).hooks]
     assert {'SyncBuffersHook', 'OwnBestCheckpointHook', 'CheckpointHook'} <= set(names)
+    assert names.count('TrainCountsHook') == 1
     assert names.index('OwnBestCheckpointHook') < names.index('CheckpointHook')
+    # before any validation and before the SKCL graph hook (NORMAL priority)
+    assert names.index('TrainCountsHook') < names.index('IterTimerHook')

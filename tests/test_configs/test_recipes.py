@@ -45,9 +45,9 @@ def test_imagenet_lt_recipe_uses_bcls_imagenet_weights():
     for name in ('skcl_resnet50_imagenetlt.py', 'baselines/bcl_resnet50_imagenetlt.py'):
         cfg = _config(name)
         assert _head_weights(cfg) == ([1.0], 0.35), name
-        loss = cfg.model.head.contrastive_loss
-        assert (loss.temperature, loss.proto_temperature) == (0.1, 0.2)
-    assert _config('skcl_resnet50_imagenetlt.py').model.head.contrastive_loss.num_neighbours == 4
+        assert cfg.model.head.contrastive_loss.temperature == 0.1, name
+    loss = _config('skcl_resnet50_imagenetlt.py').model.head.contrastive_loss
+    assert (loss.proto_temperature, loss.num_neighbours) == (0.2, 4)
 
 
 def _regular_view_randaugment():

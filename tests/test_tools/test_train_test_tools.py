@@ -141,7 +141,7 @@ def test_canonical_config_under_mmpretrains_own_train_py(cifar100_root, tmp_path
                      'train_dataloader.dataset.imbalance_factor=2',
                      'train_dataloader.batch_size=128', 'val_dataloader.batch_size=200',
                      'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
-                     'custom_hooks.1.save_figures=False'],
+                     'custom_hooks.0.save_figures=False'],
                     dict(SKCL_MM_CACHE=str(tmp_path / 'cache')))
     log = proc.stdout + proc.stderr
     assert 'SemanticGraphHook: set a new semantic graph, (100, 2)' in log

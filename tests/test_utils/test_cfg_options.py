@@ -27,8 +27,10 @@ def problem(cfg, **options):
 # Every --cfg-options example of README.md, docs/ and the tools' own messages.
 DOCUMENTED = [
     {'compile': True}, {'compile.mode': 'reduce-overhead'}, {'sync_bn': 'torch'},
-    {'custom_hooks.0.build_train_dataset': False, 'test_evaluator.train_counts': 'c.json'},
-    {'custom_hooks.1.descriptions': 'my.json'}, {'data_preprocessor.channels_last': True},
+    {'default_hooks.train_counts.build_train_dataset': False,
+     'test_evaluator.train_counts': 'c.json'},
+    {'train_dataloader.dataset.descriptions': 'my.json'},
+    {'data_preprocessor.channels_last': True},
     {'default_hooks.checkpoint_guard.check_input_shape': False},
     {'default_hooks.checkpoint_guard.allow_other_subset': True},
     {'load_from': 'x.pth'}, {'model.head.compile_loss': True},
@@ -81,8 +83,8 @@ def test_unknown_type_offers_registered_names(quickstart):
 
 
 def test_list_index_and_top_level_keys(quickstart):
-    text = problem(quickstart, custom_hooks__5__descriptions='x')
-    assert ('custom_hooks is a list of 2 entries (0: TrainCountsHook, 1: SemanticGraphHook)'
+    text = problem(quickstart, param_scheduler__5__eta_min=0.0)
+    assert ('param_scheduler is a list of 2 entries (0: LinearLR, 1: CosineAnnealingLR)'
             in text and 'index 0-1' in text)
     assert 'Did you mean train_cfg.max_epochs' in problem(quickstart, max_epochs=1)
     assert 'Did you mean randomness.seed?' in problem(quickstart, randomnes__seed=1)

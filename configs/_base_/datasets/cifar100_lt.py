@@ -1,6 +1,8 @@
 # CIFAR-100-LT (LDAM-DRW profile, imbalance 100: 10,847 training images) with the
 # CIFAR-100 superclass hierarchy; the balanced test set validates and tests
-# (the LT literature has no separate validation split for CIFAR).
+# (the LT literature has no separate validation split for CIFAR). Data only:
+# one training view (the classifier's), the shipped class descriptions; the
+# methods' pieces (SKCL's views, its graph hook) come with their configs.
 _base_ = ['./pipelines/cifar_views.py']
 
 data_root = 'data/cifar100'  # mmpretrain's CIFAR100 downloads itself here
@@ -15,6 +17,7 @@ train_dataloader = dict(
         imbalance_factor=imbalance_factor,
         seed=0,  # the per-class subset; independent of the training seed
         hierarchy='cifar100',
+        descriptions='cifar100',  # shipped texts of the 100 + 20 classes
         pipeline=_base_.train_pipeline,
         dataset=dict(type='CIFAR100', data_root=data_root, split='train')))
 val_dataloader = dict(
@@ -31,10 +34,3 @@ test_dataloader = val_dataloader
 # Overall top-1/top-5, many (>100) / medium / few (<20) and superclass accuracy.
 val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5))
 test_evaluator = val_evaluator
-
-# Counts for the logit adjustment and the metric; the semantic graph from the
-# shipped CIFAR-100 descriptions (all-MiniLM-L6-v2, offline).
-custom_hooks = [
-    dict(type='TrainCountsHook'),
-    dict(type='SemanticGraphHook', descriptions='cifar100'),
-]

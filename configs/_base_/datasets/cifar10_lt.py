@@ -5,12 +5,9 @@ _base_ = ['./cifar100_lt.py']
 data_root = 'data/cifar10'
 train_dataloader = dict(dataset=dict(
     hierarchy='cifar10',
+    descriptions='cifar10',
     dataset=dict(type='CIFAR10', data_root=data_root)))
 val_dataloader = dict(dataset=dict(
     hierarchy='cifar10',
     dataset=dict(type='CIFAR10', data_root=data_root)))
 test_dataloader = val_dataloader
-custom_hooks = [
-    dict(type='TrainCountsHook'),
-    dict(type='SemanticGraphHook', descriptions='cifar10'),
-]

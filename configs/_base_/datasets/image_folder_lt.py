@@ -19,6 +19,7 @@ train_dataloader = dict(
         type='LongTailHierarchyDataset',
         hierarchy=f'{data_root}/hierarchy.yaml',
         many_thr=100, few_thr=20,  # "many" > 100, "few" < 20 training images
+        descriptions=f'{data_root}/descriptions.json',  # read by SKCL only
         pipeline=_base_.train_pipeline,
         dataset=dict(type='CustomDataset', data_root=data_root,
                      data_prefix='train')))
@@ -38,7 +39,3 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = dict(type='LongTailAccuracy')
 test_evaluator = val_evaluator
-custom_hooks = [
-    dict(type='TrainCountsHook'),
-    dict(type='SemanticGraphHook', descriptions=f'{data_root}/descriptions.json'),
-]

@@ -11,6 +11,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='LongTailHierarchyDataset',  # counts from the list, one level
+        descriptions='imagenet',
         pipeline=_base_.train_pipeline,
         dataset=dict(type='ImageNetLT', data_root=data_root, split='train')))
 
@@ -32,7 +33,3 @@ val_dataloader = _evaluation_loader('val')
 test_dataloader = _evaluation_loader('test')
 val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5))
 test_evaluator = val_evaluator
-custom_hooks = [
-    dict(type='TrainCountsHook'),
-    dict(type='SemanticGraphHook', descriptions='imagenet'),
-]

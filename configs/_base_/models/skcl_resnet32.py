@@ -1,6 +1,6 @@
 # ResNet-32 (LT literature: 16/32/64 channels, option-A shortcuts, 64-d) + GAP +
 # SKCLHead for a two-level hierarchy (CIFAR-100: 20 superclasses, 100 classes).
-# Dataset configs set level_num_classes; baseline configs change the head's losses.
+# Experiment configs set level_num_classes; baseline configs change the head's losses.
 model = dict(
     type='ImageClassifier',
     backbone=dict(type='CifarResNet', depth=32),
@@ -28,3 +28,11 @@ model = dict(
             num_neighbours=2),  # K = 2 for CIFAR (paper)
         topk=(1, 5)),
 )
+
+# The method's own pieces beside the head: SemanticGraphHook builds the Top-K
+# table before training from the training dataset's descriptions (its
+# `descriptions=`), K and mode from the head; a head that reads no graph (BCL,
+# CE) makes it a no-op. The three views come from the dataset's view recipe:
+# configs that combine this with a dataset base select them with
+#   train_dataloader = dict(dataset=dict(pipeline=_base_.multi_view_train_pipeline))
+custom_hooks = [dict(type='SemanticGraphHook')]

@@ -1,4 +1,5 @@
 # ResNet-50 (2048-d) + GAP + SKCLHead, one level of 1,000 classes (ImageNet-LT).
+# Semantic graph hook and views: see skcl_resnet32.py.
 model = dict(
     type='ImageClassifier',
     backbone=dict(type='ResNet', depth=50),
@@ -24,3 +25,5 @@ model = dict(
             num_neighbours=4),  # K = 4 for ImageNet-LT (paper)
         topk=(1, 5)),
 )
+
+custom_hooks = [dict(type='SemanticGraphHook')]

@@ -59,15 +59,15 @@ class SemanticGraphHook(Hook):
 
     def __init__(self, descriptions=None, source: str = 'descriptions',
                  encoder=None, cache_dir=None, num_logged_classes: int = 5,
-                 save_figures: bool = True, **removed):
-        if removed:
+                 save_figures: bool = True, mode=None, num_neighbours=None):
+        removed = [name for name, value in (('mode', mode),
+                                            ('num_neighbours', num_neighbours))
+                   if value is not None]
+        if removed:  # (arguments of earlier versions, refused with the fix)
             raise TypeError(
-                f'SemanticGraphHook got {sorted(removed)}: the hook takes mode '
-                'and K from the model; state them once, on the head '
-                '(contrastive_loss=dict(mode=..., num_neighbours=...)), and '
-                'remove them from the hook.' if set(removed) <= {
-                    'mode', 'num_neighbours'} else
-                f'SemanticGraphHook got unexpected arguments {sorted(removed)}.')
+                f'SemanticGraphHook got {removed}: the hook takes mode and K '
+                'from the model; state them once, on the head (contrastive_loss='
+                'dict(mode=..., num_neighbours=...)), and remove them from the hook.')
         if source not in TEXT_SOURCES:
             raise ValueError(f'source must be one of {TEXT_SOURCES}, got {source!r}.')
         check_descriptions_arg(descriptions)

@@ -18,10 +18,10 @@ from typing import Sequence, Tuple
 import torch
 from torch import Tensor
 
-VIEWS_FIX = ("add dict(type='MultiView', num_views=[1, 2], transforms=[regular_view, "
-             "sim_view]) to the train pipeline and use data_preprocessor="
-             "dict(type='MultiViewClsDataPreprocessor', ...) "
-             '(configs/_base_/datasets/pipelines/cifar_views.py)')
+VIEWS_FIX = ('train on the views of the recipe, train_dataloader = dict(dataset=dict('
+             'pipeline=_base_.multi_view_train_pipeline)) (a MultiView of 1 regular '
+             'and 2 sim views: configs/_base_/datasets/pipelines/cifar_views.py), '
+             "with data_preprocessor=dict(type='MultiViewClsDataPreprocessor', ...)")
 
 
 def stack_views(views: Sequence[Tensor]) -> Tensor:

@@ -257,8 +257,10 @@ class SKCLHead(ClsHead):
         """The training buffers the hooks fill must be set (host-side flags)."""
         if self.loss_module.tau != 0 and not self.has_class_counts:
             raise RuntimeError('SKCLHead: logit adjustment needs the training '
-                               'class counts; add TrainCountsHook to '
-                               'custom_hooks (or call head.set_class_counts).')
+                               'class counts; keep TrainCountsHook in the run '
+                               "(default_hooks.train_counts of skcl_mm's "
+                               'default_runtime.py, or custom_hooks), or call '
+                               'head.set_class_counts.')
         if self.contrastive is not None and not self.has_semantic_graph:
             raise RuntimeError('SKCLHead: the semantic graph is not set; add '
                                'SemanticGraphHook to custom_hooks (or call '

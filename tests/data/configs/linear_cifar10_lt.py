@@ -31,7 +31,6 @@ val_dataloader = dict(
         dataset=dict(type='CIFAR10Fixture', data_root=data_root, split='test',
                      pipeline=[dict(type='PackInputs')])))
 val_evaluator = dict(type='LongTailAccuracy', many_thr=15, few_thr=8)
-custom_hooks = [dict(type='TrainCountsHook')]
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 

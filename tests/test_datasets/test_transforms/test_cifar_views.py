@@ -37,17 +37,19 @@ def random_image(rng):
 
 def test_piece_defines_views_and_preprocessor(cfg):
     for key in ('regular_view', 'regular_view_cutout', 'sim_view',
-                'train_pipeline', 'test_pipeline', 'data_preprocessor'):
+                'train_pipeline', 'multi_view_train_pipeline', 'test_pipeline',
+                'data_preprocessor'):
         assert key in cfg, key
     assert [t['type'] for t in cfg.regular_view] == [
         'RandomCrop', 'RandomFlip', 'CifarAutoAugment']
     assert cfg.regular_view_cutout[-1]['type'] == 'Cutout'
-    assert cfg.train_pipeline[0]['num_views'] == [1, 2]
+    assert cfg.multi_view_train_pipeline[0]['num_views'] == [1, 2]
+    assert cfg.train_pipeline == [*cfg.regular_view, dict(type='PackInputs')]
     assert cfg.data_preprocessor['type'] == 'MultiViewClsDataPreprocessor'
 
 
 def test_train_pipeline_gives_three_uint8_views_over_many_seeds(cfg):
-    pipeline = build(cfg.train_pipeline)
+    pipeline = build(cfg.multi_view_train_pipeline)
     rng = np.random.default_rng(0)
     gray_sim_views = 0
     for seed in range(150):
@@ -76,7 +78,7 @@ def test_cutout_view_and_test_pipeline(cfg):
 
 
 def test_pipeline_then_preprocessor_gives_view_major_batch(cfg):
-    pipeline = build(cfg.train_pipeline)
+    pipeline = build(cfg.multi_view_train_pipeline)
     pre = MODELS.build(cfg.data_preprocessor)
     rng = np.random.default_rng(1)
     samples = []

@@ -120,7 +120,7 @@ def cpu_views(images):
     from mmpretrain.registry import TRANSFORMS
     cfg = Config.fromfile('configs/_base_/datasets/pipelines/cifar_views.py')
     with DefaultScope.overwrite_default_scope('mmpretrain'):
-        pipeline = [TRANSFORMS.build(t) for t in cfg.train_pipeline]
+        pipeline = [TRANSFORMS.build(t) for t in cfg.multi_view_train_pipeline]
         views = []
         for i, img in enumerate(images):
             results = dict(img=img.permute(1, 2, 0).numpy().copy(), gt_label=0,

@@ -116,7 +116,7 @@ def test_model_timings_on_a_tiny_batch():
 
 def test_pipeline_views_single_view_and_measure():
     cfg = Config.fromfile('configs/_base_/datasets/pipelines/cifar_views.py')
-    pipeline = bm.build_pipeline(cfg.train_pipeline)
+    pipeline = bm.build_pipeline(cfg.multi_view_train_pipeline)
     assert bm.count_views(pipeline) == 3
     images = setup.random_images(2, 32)
     packed = pipeline(bm.mm_sample(images[0], 0))
@@ -143,7 +143,7 @@ def test_pipeline_source_feeds_jpeg_files_to_a_loading_pipeline():
     import os.path as osp
     from PIL import Image
     cfg = Config.fromfile('configs/_base_/datasets/pipelines/imagenet_views.py')
-    pipeline = bm.build_pipeline(cfg.train_pipeline)
+    pipeline = bm.build_pipeline(cfg.multi_view_train_pipeline)
     assert bm.count_views(pipeline) == 3  # MultiView after the loader
     source = bm.PipelineSource(pipeline, source_size=(60, 80))
     assert source.loads_files and source.output_size == 224
@@ -159,6 +159,6 @@ def test_pipeline_source_feeds_jpeg_files_to_a_loading_pipeline():
     assert not osp.exists(folder)
     arrays = bm.PipelineSource(bm.build_pipeline(
         Config.fromfile('configs/_base_/datasets/pipelines/cifar_views.py')
-        .train_pipeline))
+        .multi_view_train_pipeline))
     assert not arrays.loads_files and arrays.output_size == 32
     assert arrays.source_size == (32, 32) and arrays.items(3)[0].shape == (32, 32, 3)

@@ -1,18 +1,31 @@
-# CIFAR views for SKCL / BCL: view 0 "regular" for the classifier, views 1-2
-# "sim" for the contrastive branch (ConCutMix's `uncutout-sim` recipe, the one
-# behind its CIFAR-100-LT numbers; BCL's code base). See docs/pipelines.md.
+# CIFAR views: view 0 "regular" (the classifier's view), views 1-2 "sim" for
+# the contrastive branch (ConCutMix's `uncutout-sim` recipe, the one behind
+# its CIFAR-100-LT numbers; BCL's code base). See docs/pipelines.md.
+#
+# Every *_views.py here defines the same names:
+#   train_pipeline             one view (regular_view): what the dataset bases
+#                              load; any single-view head trains on it
+#   multi_view_train_pipeline  SKCL's / BCL's three views; their configs pick it:
+#     train_dataloader = dict(dataset=dict(pipeline=_base_.multi_view_train_pipeline))
+#   test_pipeline, data_preprocessor (normalisation, one view or several)
+#
+# View order, the contract of every multi_view_train_pipeline here: view 0 is
+# the classifier view (the transforms of train_pipeline), the contrastive
+# views follow. MultiView(num_views=[1, 2], transforms=[regular_view,
+# sim_view]) keeps that order (the code side:
+# skcl_mm/models/data_preprocessors/view_order.py).
 #
 # Using these pieces from another config (mmengine 0.10.7, python configs):
 #   _base_ = ['<relative path>/pipelines/cifar_views.py']
-#   train_pipeline = [
+#   multi_view_train_pipeline = [
 #       dict(type='MultiView', num_views=[1, 2],
 #            transforms=[_base_.regular_view_cutout, _base_.sim_view]),
 #       dict(type='PackInputs')]
 # In a python config `_base_` is a real variable while the file runs, so
 # `_base_.x` works anywhere, inside expressions too (`_base_.regular_view +
 # [...]`). The `{{_base_.x}}` form is a text placeholder: it works only as a
-# whole value, never inside an expression. Redefine `train_pipeline` whenever
-# you change a view: the base's train_pipeline holds the base's views.
+# whole value, never inside an expression. Redefine the pipelines whenever
+# you change a view: the base's pipelines hold the base's views.
 #
 # Images from mmpretrain's CIFAR datasets are RGB uint8 (H, W, 3): grey and
 # jitter weights below are for RGB, and the preprocessor keeps to_rgb=False.
@@ -46,16 +59,18 @@ sim_view = [
          prob=0.5),
 ]
 
-train_pipeline = [
+train_pipeline = [*regular_view, dict(type='PackInputs')]
+multi_view_train_pipeline = [
     dict(type='MultiView', num_views=[1, 2],
          transforms=[regular_view, sim_view]),
     dict(type='PackInputs'),
 ]
 test_pipeline = [dict(type='PackInputs')]
 
-# 3 views -> (3B, 3, 32, 32), view-major; mean/std of BCL (0.4914, 0.4822,
-# 0.4465) / (0.2023, 0.1994, 0.2010), times 255. The runner merges this into
-# model.data_preprocessor unless the model sets its own.
+# One view -> (B, 3, 32, 32); 3 views -> (3B, 3, 32, 32), view-major. Mean /
+# std of BCL (0.4914, 0.4822, 0.4465) / (0.2023, 0.1994, 0.2010), times 255.
+# The runner merges this into model.data_preprocessor unless the model sets
+# its own.
 data_preprocessor = dict(
     type='MultiViewClsDataPreprocessor',
     mean=[125.307, 122.961, 113.8575],

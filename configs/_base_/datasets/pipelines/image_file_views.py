@@ -22,7 +22,8 @@ sim_view = [
     dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf',
          prob=0.5),
 ]
-train_pipeline = [
+train_pipeline = [*load_image, *_base_.regular_view, dict(type='PackInputs')]
+multi_view_train_pipeline = [  # view order: cifar_views.py
     *load_image,
     dict(type='MultiView', num_views=[1, 2],
          transforms=[_base_.regular_view, sim_view]),

@@ -1,7 +1,8 @@
 # ImageNet-LT views (BCL's ImageNet recipe): view 0 "regular" for the
-# classifier, views 1-2 "sim" for the contrastive branch. Images come from
-# LoadImageFromFile in BGR order; the preprocessor turns them to RGB. Resizing
-# is bilinear, torchvision's default that BCL's code uses.
+# classifier, views 1-2 "sim" for the contrastive branch; the names and view
+# order of cifar_views.py (train_pipeline: the regular view alone). Images
+# come from LoadImageFromFile in BGR order; the preprocessor turns them to
+# RGB. Resizing is bilinear, torchvision's default that BCL's code uses.
 
 # BCL's RandAugment is timm's rand-n2-m10-mstd0.5: the original (not the
 # "increasing") op set, where a higher level weakens Posterize (level / 10 * 4
@@ -50,6 +51,11 @@ sim_view = [
          channel_weights=(0.114, 0.587, 0.299)),  # BGR
 ]
 train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    *regular_view,
+    dict(type='PackInputs'),
+]
+multi_view_train_pipeline = [  # view order: cifar_views.py (view 0 classifies)
     dict(type='LoadImageFromFile'),
     dict(type='MultiView', num_views=[1, 2], transforms=[regular_view, sim_view]),
     dict(type='PackInputs'),
