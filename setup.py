@@ -53,7 +53,10 @@ setup(
     ],
     # The GPU-side batch transforms are tested pixel for pixel against cv2 and
     # PIL; the suite pins the versions those exact matches were measured with.
+    # ruff and isort: the lint of .ci/run and pre-commit (pinned: their rules
+    # change between releases).
     extras_require={'tests': ['pytest>=7', 'pytest-xdist>=3', 'opencv-python==5.0.0.93',
-                              'pillow==13.0.0']},
+                              'pillow==13.0.0', 'ruff==0.17.6', 'isort==9.0.2',
+                              'pre-commit']},
     zip_safe=False,
 )
