@@ -6,6 +6,8 @@
         [--skip-pipeline] [--json FILE] [--cfg-options k=v ...]
     python tools/benchmark.py --loss-scaling [--batches 128 ... 2048]
         [--dims 128 1024] [--json FILE]
+    python tools/benchmark.py --batch-transforms [--batch-size 256] [--iters 5]
+        [--warmup 2] [--device ...] [--json FILE]   (needs kornia)
 
 Synthetic inputs of the config's shape (uint8 images, random labels, a random
 semantic graph, long-tailed counts). "images/s" counts training samples (one
@@ -70,9 +72,12 @@ def parse_args(argv=None):
     parser.add_argument('--batches', type=int, nargs='+',
                         default=[128, 256, 512, 1024, 2048])
     parser.add_argument('--dims', type=int, nargs='+', default=[128, 1024])
+    parser.add_argument('--batch-transforms', action='store_true',
+                        help='time the batch transforms of cifar_gpu_views.py '
+                             'against kornia with the same parameters (needs kornia)')
     args = parser.parse_args(argv)
-    if args.config is None and not args.loss_scaling:
-        parser.error('give a CONFIG, or --loss-scaling')
+    if args.config is None and not (args.loss_scaling or args.batch_transforms):
+        parser.error('give a CONFIG, or --loss-scaling, or --batch-transforms')
     check_counts(parser, args)
     return args
 
@@ -278,11 +283,23 @@ def run_loss_scaling(args) -> dict:
     return dict(bm.device_info(device), points=points, verdict_b1024_80gb=verdict)
 
 
+def run_batch_transforms(args) -> dict:
+    from analysis_tools.batch_transform_timing import (batch_transform_timing,
+                                                       format_table)
+    res = batch_transform_timing(args.batch_size or 256, args.iters, args.warmup,
+                                 resolve_device(args.device))
+    print(format_table(res))
+    return res
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    res = run_loss_scaling(args) if args.loss_scaling else run_config(args)
+    if args.batch_transforms:
+        res = run_batch_transforms(args)
+    else:
+        res = run_loss_scaling(args) if args.loss_scaling else run_config(args)
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(res, f, indent=2)

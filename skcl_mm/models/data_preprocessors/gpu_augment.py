@@ -36,7 +36,8 @@ def _check_views(views) -> List[dict]:
 def check_ranks_draw_differently(device: torch.device) -> None:
     """Raise when every rank's random stream on ``device`` is the same.
 
-    The batch transforms draw from torch's global generator of the device. With
+    The batch transforms draw from torch's global generator of the device
+    (the two that run on kornia, crop and greyscale, from the CPU's). With
     one seed on every rank (mmengine's default, ``diff_rank_seed=False``),
     sample b of every GPU would get the same crop, flip and colour draws,
     unlike the dataloader pipeline, whose workers are seeded per rank. Costs

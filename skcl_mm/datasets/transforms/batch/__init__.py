@@ -4,9 +4,9 @@ CIFAR-size images (GPUAugmentDataPreprocessor, docs/pipelines.md)."""
 from .auto_augment import BatchCifarAutoAugment
 from .blur import BatchGaussianBlur
 from .color import BatchColorJitter, BatchRandomGrayscale
-from .geometric import (BatchCutout, BatchRandomCrop, BatchRandomFlip,
-                        BatchRandomResizedCrop)
+from .geometric import BatchCutout, BatchRandomCrop, BatchRandomFlip
 from .random_apply import BatchRandomApply
+from .resized_crop import BatchRandomResizedCrop
 
 __all__ = ['BatchCifarAutoAugment', 'BatchColorJitter', 'BatchCutout',
            'BatchGaussianBlur', 'BatchRandomApply', 'BatchRandomCrop',

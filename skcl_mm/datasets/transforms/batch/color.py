@@ -10,7 +10,11 @@ tensors with values in [0, 255], every sample drawing its own parameters:
   (``Image.blend`` casts to uint8), grey is PIL's fixed-point ITU-R 601-2
   luma, hue goes through PIL's 8-bit HSV. Exact on uint8 inputs.
 - :class:`BatchRandomGrayscale` -- mmcv ``RandomGrayscale(keep_channels=True)``:
-  weighted sum with normalised weights, truncated (``astype('uint8')``). Exact.
+  weighted sum with normalised weights, truncated (``astype('uint8')``). Runs
+  kornia's ``RandomGrayscale``, chosen over own code by measurement
+  (docs/pipelines.md, "Batch transforms: own code vs kornia"): exact on the
+  test images; off by one grey level on 35 of 2^20 random colours (float32
+  sums where mmcv sums in float64).
 """
 from typing import List, Sequence, Tuple
 
@@ -18,7 +22,8 @@ import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
-from .common import check_images, check_prob, constant, uniform
+from .common import (check_images, check_prob, constant, kornia_augmentation,
+                     uniform)
 
 # PIL hsv2rgb: per hue sector, the (r, g, b) planes as indices into (v, t, p, q).
 _SECTOR_PLANES = ((0, 1, 2), (3, 0, 2), (2, 0, 1), (2, 3, 0), (1, 2, 0), (0, 2, 3))
@@ -202,7 +207,10 @@ class BatchRandomGrayscale:
     """Replace a sample by its grey image (kept as 3 channels) with ``prob``.
 
     Mirrors mmcv ``RandomGrayscale(prob, keep_channels=True, channel_weights)``:
-    ``floor(sum_c w_c / sum(w) * x_c)`` in float64 as numpy does.
+    ``floor(sum_c w_c / sum(w) * x_c)``. Runs
+    ``kornia.augmentation.RandomGrayscale`` (needs kornia; float32 sums, then
+    floored as mmcv's ``astype('uint8')``); kornia draws the samples to grey
+    from torch's CPU generator.
 
     Args:
         prob (float): Probability in [0, 1]. Defaults to 0.2.
@@ -219,16 +227,14 @@ class BatchRandomGrayscale:
                              f'positive sum, got {channel_weights!r}.')
         self.prob = prob
         self.channel_weights = weights
+        rgb_weights = torch.tensor(weights)
+        K = kornia_augmentation('BatchRandomGrayscale')
+        self._grey = K.RandomGrayscale(rgb_weights=rgb_weights / rgb_weights.sum(), p=prob)
 
     def __call__(self, images: Tensor) -> Tensor:
         """Grey (B, 3, H, W) -> (B, 3, H, W)."""
         check_images(images)
-        apply = torch.rand(images.shape[0], device=images.device) < self.prob
-        total = sum(self.channel_weights)
-        x = images.to(torch.float64)
-        grey = sum(w / total * x[:, c] for c, w in enumerate(self.channel_weights))
-        grey = torch.floor(grey).to(images.dtype)[:, None].expand_as(images)
-        return torch.where(apply[:, None, None, None], grey, images)
+        return torch.floor(self._grey(images))
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(prob={self.prob}, '

@@ -5,6 +5,23 @@ from typing import Sequence, Tuple, Union
 import torch
 from torch import Tensor
 
+KORNIA_INSTALL = ('pip install kornia (0.9.0 measured; `pip install kornia --no-deps '
+                  'kornia-rs` keeps the installed torch)')
+
+
+def kornia_augmentation(owner: str):
+    """``kornia.augmentation``, imported when a transform that runs it is built.
+
+    Args:
+        owner (str): What needs kornia, for the error message.
+    """
+    try:
+        import kornia.augmentation as K
+    except ImportError as error:
+        raise ModuleNotFoundError(f'{owner} runs kornia, which is not installed '
+                                  f'({error}); {KORNIA_INSTALL}.') from None
+    return K
+
 
 def check_images(images: Tensor) -> None:
     """Raise if ``images`` is not a (B, 3, H, W) floating tensor."""

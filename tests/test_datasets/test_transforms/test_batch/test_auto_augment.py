@@ -6,12 +6,13 @@ import torch
 
 import mmpretrain.datasets  # noqa: F401  (registers the CPU ops)
 from mmpretrain.registry import MODELS, TRANSFORMS
-from skcl_mm.datasets.transforms.cifar_auto_augment import (
-    CIFAR10_POLICY, CifarAutoAugment)
-from skcl_mm.datasets.transforms.batch import \
-    auto_augment_ops as ops
+from skcl_mm.datasets.transforms.batch import auto_augment_ops as ops
 from skcl_mm.datasets.transforms.batch.auto_augment import \
     BatchCifarAutoAugment
+from skcl_mm.datasets.transforms.cifar_auto_augment import (CIFAR10_POLICY,
+                                                            CifarAutoAugment)
+from tests.test_datasets.test_transforms.test_batch.distribution_checks import \
+    chi_square_uniform
 
 
 def _images(n=8, seed=0):
@@ -136,10 +137,8 @@ def test_sub_policy_draw_is_uniform():
     out = transform(torch.full((2500, 3, 4, 4), 100.))
     index = ((out[:, 0, 0, 0] - 100.) / 2.).round().long()
     assert torch.equal(out[:, 0, 0, 0], 100. + 2. * index)
-    counts = torch.bincount(index, minlength=25).double()
-    assert counts.numel() == 25
-    chi2 = ((counts - 100.) ** 2 / 100.).sum()
-    assert chi2 < 51.2, f'chi2 {chi2}, counts {counts.tolist()}'
+    chi2 = chi_square_uniform(index, 25)
+    assert chi2 < 51.2, f'chi2 {chi2}, counts {torch.bincount(index).tolist()}'
 
 
 def test_prob_and_sign_distribution():

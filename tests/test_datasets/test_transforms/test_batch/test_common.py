@@ -1,6 +1,11 @@
-"""Tests of skcl_mm/datasets/transforms/batch/common.py: the per-device constant cache."""
+"""Tests of skcl_mm/datasets/transforms/batch/common.py: the per-device constant
+cache and the kornia import of the transforms that run kornia."""
+import sys
+
+import pytest
 import torch
 
+from mmpretrain.registry import MODELS
 from skcl_mm.datasets.transforms.batch.common import constant, fill
 
 
@@ -20,3 +25,12 @@ def test_constant_made_in_inference_mode_still_serves_autograd():
     x = torch.ones(1, 3, 2, 2, requires_grad=True)
     (x * fill(x, values)).sum().backward()
     assert x.grad[0, :, 0, 0].tolist() == list(values)
+
+
+@pytest.mark.parametrize('kind', ['BatchRandomCrop', 'BatchRandomGrayscale'])
+def test_transforms_that_run_kornia_say_how_to_install_it(monkeypatch, kind):
+    monkeypatch.setitem(sys.modules, 'kornia.augmentation', None)  # not importable
+    with pytest.raises(ModuleNotFoundError, match=f'{kind} runs kornia, which is not installed'
+                       ) as error:
+        MODELS.build(dict(type=kind))
+    assert 'pip install kornia' in str(error.value)
