@@ -1,7 +1,6 @@
 """Install skcl_mm: ``pip install -e .`` (add ``[tests]`` for the test suite)."""
 import os.path as osp
 from importlib import metadata
-
 from setuptools import find_packages, setup
 
 

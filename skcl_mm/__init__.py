@@ -3,8 +3,9 @@
 Importing the package registers every component into mmpretrain's registries
 (``default_scope='mmpretrain'``), so configs mix stock and skcl_mm parts freely.
 """
-from .version import __version__
 from . import compat  # noqa: F401  (weights_only allow-list)
-from . import datasets, engine, evaluation, models, semantics, structures  # noqa: F401
+from . import (datasets, engine, evaluation, models, semantics,  # noqa: F401
+               structures)
+from .version import __version__
 
 __all__ = ['__version__']

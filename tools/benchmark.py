@@ -21,14 +21,14 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import torch  # noqa: E402
+import torch
+from analysis_tools import benchmark as bm
+from analysis_tools import benchmark_setup as setup
 
-import skcl_mm  # noqa: E402,F401  (registers components)
-from analysis_tools import benchmark as bm  # noqa: E402
-from analysis_tools import benchmark_setup as setup  # noqa: E402
-from skcl_mm.utils.cfg_options import add_cfg_options_arg  # noqa: E402
-from skcl_mm.utils.cli import run_main  # noqa: E402
-from skcl_mm.utils.config_file import load_config  # noqa: E402
+import skcl_mm  # noqa: F401  (registers components)
+from skcl_mm.utils.cfg_options import add_cfg_options_arg
+from skcl_mm.utils.cli import run_main
+from skcl_mm.utils.config_file import load_config
 
 HEAD_LOSS_BUDGET = 0.05
 COMPILE_MODES = ('none', 'default', 'reduce-overhead', 'max-autotune',

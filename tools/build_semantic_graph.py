@@ -24,9 +24,9 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import skcl_mm  # noqa: E402,F401  (registers the components)
-from skcl_mm.utils.cfg_options import add_cfg_options_arg  # noqa: E402
-from skcl_mm.utils.cli import run_main  # noqa: E402
+import skcl_mm  # noqa: F401  (registers the components)
+from skcl_mm.utils.cfg_options import add_cfg_options_arg
+from skcl_mm.utils.cli import run_main
 
 
 def parse_args(argv=None):
@@ -73,8 +73,8 @@ def settings_from_config(path, cfg_options=None, read_classes=True):
     ``read_classes=False`` skips (``(settings, None, None)``).
     """
     from mmengine.registry import init_default_scope
-    from mmpretrain.registry import DATASETS, MODELS
 
+    from mmpretrain.registry import DATASETS, MODELS
     from skcl_mm.utils.config_file import load_config
     cfg = load_config(path, cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
@@ -159,9 +159,10 @@ def build(settings, level_classes, device='cpu'):
 
 
 def main(argv=None) -> int:
-    from skcl_mm.semantics.visualize import save_graph_files
-    from skcl_mm.semantics import (DescriptionFileError, EncoderUnavailableError,
+    from skcl_mm.semantics import (DescriptionFileError,
+                                   EncoderUnavailableError,
                                    MissingDescriptionsError)
+    from skcl_mm.semantics.visualize import save_graph_files
     args = parse_args(argv)
     settings, level_classes, fine_to_level = resolve(args)
     try:

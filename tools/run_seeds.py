@@ -23,8 +23,9 @@ import sys
 TOOLS = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.dirname(TOOLS))
 
-from skcl_mm.utils.config_file import check_config_path  # noqa: E402
-from analysis_tools.seed_results import format_markdown, summarize  # noqa: E402
+from analysis_tools.seed_results import format_markdown, summarize
+
+from skcl_mm.utils.config_file import check_config_path
 
 
 def parse_args(argv=None):

@@ -10,19 +10,19 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import skcl_mm  # noqa: E402,F401  (registers components, safe globals)
-from skcl_mm.utils.distributed import exit_distributed_rank, finish_distributed  # noqa: E402
-import mmengine  # noqa: E402
-from mmengine.evaluator import DumpResults  # noqa: E402
-from mmengine.registry import RUNNERS  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
+import mmengine
+from mmengine.evaluator import DumpResults
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
 
-from skcl_mm.engine.checkpoint_file import check_checkpoint_file  # noqa: E402
-from skcl_mm.engine.hooks.checkpoint_guard_hook import (  # noqa: E402
+import skcl_mm  # noqa: F401  (registers components, safe globals)
+from skcl_mm.engine.checkpoint_file import check_checkpoint_file
+from skcl_mm.engine.hooks.checkpoint_guard_hook import (
     CheckpointMismatchError, ensure_checkpoint_guard)
-from skcl_mm.utils import add_runner_args, prepare_config  # noqa: E402
-from skcl_mm.utils.cli import run_main  # noqa: E402
-from skcl_mm.utils.launch import check_before_run  # noqa: E402
+from skcl_mm.utils import add_runner_args, prepare_config
+from skcl_mm.utils.cli import run_main
+from skcl_mm.utils.distributed import exit_distributed_rank, finish_distributed
+from skcl_mm.utils.launch import check_before_run
 
 DUMP_SUFFIXES = ('.json', '.yaml', '.yml', '.pkl', '.pickle')
 

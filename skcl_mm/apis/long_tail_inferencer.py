@@ -4,12 +4,13 @@ from typing import List, Optional
 
 import numpy as np
 from mmengine.dataset import default_collate
-from mmpretrain.apis import ImageClassificationInferencer, get_model
 
+from mmpretrain.apis import ImageClassificationInferencer, get_model
 from skcl_mm.engine.checkpoint_file import read_checkpoint
 from skcl_mm.engine.checkpoint_fit import (checkpoint_dataset_meta,
                                            checkpoint_state_dict,
-                                           input_shape_problem, weight_problems)
+                                           input_shape_problem,
+                                           weight_problems)
 from skcl_mm.engine.hooks.checkpoint_guard_hook import CheckpointMismatchError
 
 

@@ -31,7 +31,6 @@ from typing import List, Optional, Sequence
 
 from mmpretrain.datasets.categories import (CIFAR10_CATEGORIES,
                                             CIFAR100_CATEGORIES)
-
 from .tree_file import TREE_LAYOUT, read_structured, split_tree, tree_paths
 
 CIFAR100_SUPERCLASSES = (

@@ -11,10 +11,10 @@ import os.path as osp
 from typing import List
 
 from mmengine.fileio import get_file_backend
+
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
 from mmpretrain.registry import DATASETS
-
 from .image_list import parse_image_list
 
 # mmpretrain's ImageNet names, with the two classes both called "crane" told

@@ -10,8 +10,8 @@ from typing import Optional, Union
 
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
-from mmpretrain.registry import DATASETS
 
+from mmpretrain.registry import DATASETS
 from skcl_mm.structures.train_counts import DEFAULT_FEW_THR, DEFAULT_MANY_THR
 
 WHERE = 'LongTailHierarchyDataset'

@@ -7,8 +7,8 @@ import numpy as np
 import torch
 from mmengine.dataset import BaseDataset, Compose, force_full_init
 from mmengine.logging import MMLogger
-from mmpretrain.registry import DATASETS, TRANSFORMS
 
+from mmpretrain.registry import DATASETS, TRANSFORMS
 from skcl_mm.semantics.descriptions import check_descriptions_arg
 from skcl_mm.structures import (DEFAULT_FEW_THR, DEFAULT_MANY_THR,
                                 split_many_medium_few)

@@ -8,6 +8,7 @@ equal channels, so CIFAR pipelines and backbones apply unchanged.
 from typing import List
 
 import numpy as np
+
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 

@@ -19,12 +19,12 @@ import torch
 
 from .descriptions import check_descriptions
 from .encoder import build_encoder
+from .graph_cache import (default_cache_dir, embedding_cache_key,
+                          graph_cache_key, load_cached, save_cached)
 from .graph_checks import (check_level_classes, check_node_levels,
                            check_similarity)
 from .graph_contract import (candidate_mask, normalize_mode,
                              resolve_num_neighbours)
-from .graph_cache import (default_cache_dir, embedding_cache_key,
-                          graph_cache_key, load_cached, save_cached)
 
 TEXT_SOURCES = ('descriptions', 'names')
 

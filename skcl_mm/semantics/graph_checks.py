@@ -9,7 +9,6 @@ from typing import List, Sequence
 import numpy as np
 
 
-
 def check_level_classes(level_classes) -> List[List[str]]:
     """Class names per level, coarsest first: non-empty lists of unique strings.
 

@@ -15,8 +15,8 @@ import sys
 from mmengine.config import DictAction
 
 from skcl_mm.utils.checks import is_number
-from skcl_mm.utils.config_keys import (RUNNER_KEYS, accepted_keys, lookup, registered_names,
-                                       registry_for)
+from skcl_mm.utils.config_keys import (RUNNER_KEYS, accepted_keys, lookup,
+                                       registered_names, registry_for)
 
 
 class CfgOptionsAction(DictAction):

@@ -14,14 +14,15 @@ from mmengine.config import Config
 from skcl_mm.utils.cfg_options import add_cfg_options_arg
 from skcl_mm.utils.config_file import load_config, merge_cfg_options
 from skcl_mm.utils.distributed import cuda_available, setup_distributed
-from skcl_mm.utils.run_config_checks import (check_class_orders, check_launcher,
-                                             check_loaders, check_loop_parts,
-                                             check_multi_view_preprocessor, check_seed,
-                                             make_work_dir)
+from skcl_mm.utils.run_config_checks import (check_class_orders,
+                                             check_launcher, check_loaders,
+                                             check_loop_parts,
+                                             check_multi_view_preprocessor,
+                                             check_seed, make_work_dir)
 from skcl_mm.utils.schedule_scaling import NOTE_KEY, fit_schedule
 from skcl_mm.utils.stop_with_launcher import stop_with_launcher
-from skcl_mm.utils.train_length import (check_validation, drop_unset_lengths, run_length,
-                                        validation_note)
+from skcl_mm.utils.train_length import (check_validation, drop_unset_lengths,
+                                        run_length, validation_note)
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 

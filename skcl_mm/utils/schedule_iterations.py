@@ -9,8 +9,9 @@ epoch length is known only once the Runner has built its train dataloader, so
 tools/train.py calls :func:`fit_schedule_to_epoch_length` between
 ``Runner.from_cfg`` and ``runner.train()``.
 """
-from skcl_mm.utils.schedule_scaling import (FRACTIONAL, format_points, fractional,
-                                            labelled_schedulers, min_span)
+from skcl_mm.utils.schedule_scaling import (FRACTIONAL, format_points,
+                                            fractional, labelled_schedulers,
+                                            min_span)
 
 
 def _iteration_span(sched, epoch_length, total_iters, max_epochs):

@@ -8,7 +8,6 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 import skcl_mm  # noqa: F401  (safe globals for weights_only loading)
-
 from tests.tools_runner import REPO, free_port
 
 RUNTIME = osp.join(REPO, 'configs', '_base_', 'default_runtime.py')

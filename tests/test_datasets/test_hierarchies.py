@@ -1,8 +1,9 @@
 import json
 
 import pytest
-from mmpretrain.datasets.categories import CIFAR10_CATEGORIES, CIFAR100_CATEGORIES
 
+from mmpretrain.datasets.categories import (CIFAR10_CATEGORIES,
+                                            CIFAR100_CATEGORIES)
 from skcl_mm.datasets import builtin_hierarchy, load_hierarchy
 
 

@@ -1,9 +1,9 @@
 """Image list files ("relative/path label" per line): what is accepted, what is refused."""
 
 import pytest
-from tests.fixtures.log_capture import logged_messages
 
 from skcl_mm.datasets.image_list import parse_image_list
+from tests.fixtures.log_capture import logged_messages
 
 PLAIN = 'train/a/a_0.JPEG 0\ntrain/b/b_0.JPEG 1\ntrain/c/c_0.JPEG 2\n'
 EXPECTED = (['train/a/a_0.JPEG', 'train/b/b_0.JPEG', 'train/c/c_0.JPEG'], [0, 1, 2])

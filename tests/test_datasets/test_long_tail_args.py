@@ -4,10 +4,10 @@ import pathlib
 
 import numpy as np
 import pytest
-from tests.fixtures.log_capture import logged_messages
 
 import tests.fixtures.small_runner  # noqa: F401 (registers TrainCountsTestDataset)
 from skcl_mm.datasets import LongTailHierarchyDataset
+from tests.fixtures.log_capture import logged_messages
 
 CLASSES = ('a', 'b', 'c')
 INNER = dict(type='TrainCountsTestDataset', counts=[8, 8, 8], metainfo=dict(classes=CLASSES))

@@ -3,13 +3,13 @@ import random
 import numpy as np
 import pytest
 import torch
-from mmpretrain.datasets import BaseDataset
 from PIL import Image
 
+from mmpretrain.datasets import BaseDataset
 from skcl_mm.datasets import LongTailHierarchyDataset, long_tail_counts
 from skcl_mm.datasets.hierarchies import CIFAR100_FINE_TO_COARSE
-from tests.fixtures.cifar import (CIFAR10Fixture, CIFAR100Fixture, write_cifar10,
-                                  write_cifar100)
+from tests.fixtures.cifar import (CIFAR10Fixture, CIFAR100Fixture,
+                                  write_cifar10, write_cifar100)
 
 PACK = [dict(type='PackInputs')]
 

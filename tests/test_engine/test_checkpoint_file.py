@@ -5,7 +5,8 @@ import os.path as osp
 import pytest
 import torch
 
-from skcl_mm.engine.checkpoint_file import (CheckpointFileError, check_checkpoint_file,
+from skcl_mm.engine.checkpoint_file import (CheckpointFileError,
+                                            check_checkpoint_file,
                                             read_checkpoint)
 
 

@@ -2,9 +2,10 @@
 import torch
 from torch import nn
 
-from skcl_mm.engine.checkpoint_fit import (checkpoint_state_dict, class_problems,
-                                           input_shape_problem, sample_shape,
-                                           unused_weights_note, weight_problems)
+from skcl_mm.engine.checkpoint_fit import (checkpoint_state_dict,
+                                           class_problems, input_shape_problem,
+                                           sample_shape, unused_weights_note,
+                                           weight_problems)
 
 
 class TwoLevelHead(nn.Module):

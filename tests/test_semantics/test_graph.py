@@ -7,7 +7,6 @@ import pytest
 import torch
 
 import skcl_mm
-
 from skcl_mm.datasets.hierarchies import builtin_level_classes
 from skcl_mm.semantics import MissingDescriptionsError
 from skcl_mm.semantics.encoder import SentenceEncoder

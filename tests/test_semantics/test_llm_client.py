@@ -11,12 +11,13 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from openai_server import (RETRY_AT_ONCE, OpenAIServer, Reply, Script,  # noqa: E402
-                           errors)
+from openai_server import (RETRY_AT_ONCE, OpenAIServer, Reply,  # noqa: E402
+                           Script, errors)
 
 from skcl_mm.semantics.description_prompt import build_prompts  # noqa: E402
-from skcl_mm.semantics.llm_client import (ClassFailed, FatalLLMError,  # noqa: E402
-                                          RetryPolicy, ask_class, make_client)
+from skcl_mm.semantics.llm_client import ClassFailed  # noqa: E402
+from skcl_mm.semantics.llm_client import (FatalLLMError, RetryPolicy,
+                                          ask_class, make_client)
 
 FAKE_KEY = 'sk-test-RETRYKEY-0123456789abcdef'
 DOG = build_prompts([['dog']])[0]

@@ -14,8 +14,8 @@ import pytest
 
 from skcl_mm.semantics import (build_semantic_graph, load_class_lists,
                                load_descriptions, read_description_file)
-from skcl_mm.semantics.description_prompt import validate_answer
 from skcl_mm.semantics.class_record import RECORD_KEY, matches
+from skcl_mm.semantics.description_prompt import validate_answer
 from skcl_mm.semantics.description_rules import set_problems
 from skcl_mm.semantics.descriptions import (check_descriptions,
                                             description_set_path)

@@ -131,8 +131,8 @@ def test_compile_times_compiled_parts_and_reports_the_first_step(tmp_path):
 
 
 def test_compile_mode_from_config():
-    from mmengine.config import Config
     from analysis_tools.benchmark_setup import resolve_compile
+    from mmengine.config import Config
     assert resolve_compile(Config(dict())) is None
     assert resolve_compile(Config(dict(compile=True))) == {}
     assert resolve_compile(Config(dict(compile=dict(mode='reduce-overhead')))) == \
@@ -152,8 +152,10 @@ def test_amp_from_the_config_dtype(dtype, amp):
     """The dtype of an AmpOptimWrapper config may be a string or a torch dtype."""
     import argparse
     import importlib.util
+
     import torch
     from mmengine.config import Config
+
     from tests.tools_runner import REPO
     spec = importlib.util.spec_from_file_location('benchmark_tool', f'{REPO}/tools/benchmark.py')
     tool = importlib.util.module_from_spec(spec)

@@ -1,7 +1,7 @@
 """tools/train.py, tools/test.py and tools/dist_train.sh as real processes."""
 import glob
-import os
 import json
+import os
 import os.path as osp
 import signal
 

@@ -24,6 +24,7 @@ def test_mpi_launcher_on_a_cpu_reads_open_mpis_variables():
     """mpirun sets OMPI_COMM_WORLD_*, not torch's RANK / WORLD_SIZE (one rank here)."""
     import subprocess
     import sys
+
     from tests.tools_runner import REPO, free_port, tool_env
     env = tool_env(dict(OMPI_COMM_WORLD_RANK='0', OMPI_COMM_WORLD_SIZE='1',
                         OMPI_COMM_WORLD_LOCAL_RANK='0', MASTER_ADDR='127.0.0.1',

@@ -8,7 +8,8 @@ import re
 import pytest
 from mmengine.config import Config
 
-from skcl_mm.utils.launch import add_runner_args, prepare_config, protocol_notes
+from skcl_mm.utils.launch import (add_runner_args, prepare_config,
+                                  protocol_notes)
 from skcl_mm.utils.schedule_iterations import fit_schedule_to_epoch_length
 from tests.tools_runner import REPO
 

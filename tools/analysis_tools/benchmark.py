@@ -191,6 +191,7 @@ def build_pipeline(pipeline_cfg: Sequence[dict]) -> Callable:
     """Compose the config's train pipeline with mmpretrain's TRANSFORMS."""
     from mmengine.dataset import Compose
     from mmengine.registry import init_default_scope
+
     from mmpretrain.registry import TRANSFORMS
     init_default_scope('mmpretrain')
     return Compose([TRANSFORMS.build(t) for t in pipeline_cfg])

@@ -12,7 +12,8 @@ AMP_DTYPES = {'none': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 def long_tail_counts(num_classes: int, max_count: int = 500,
                      imbalance: float = 100.0) -> List[int]:
     """The dataset wrapper's CIFAR-LT profile, at least 1 image per class."""
-    from skcl_mm.datasets.long_tail_hierarchy import long_tail_counts as profile
+    from skcl_mm.datasets.long_tail_hierarchy import \
+        long_tail_counts as profile
     return [max(1, n) for n in profile(max_count, num_classes, imbalance)]
 
 
@@ -162,6 +163,7 @@ def build_model(model_cfg: dict, device: torch.device,
                 channels_last: bool = False):
     """Build a classifier from ``model_cfg`` in train mode on ``device``."""
     from mmengine.registry import init_default_scope
+
     from mmpretrain.registry import MODELS
     init_default_scope('mmpretrain')
     model_cfg = copy.deepcopy(model_cfg)

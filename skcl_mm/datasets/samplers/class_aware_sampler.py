@@ -4,8 +4,9 @@ from typing import Iterator, List, Optional, Sized
 
 import numpy as np
 from mmengine.dist import get_dist_info, sync_random_seed
-from mmpretrain.registry import DATA_SAMPLERS
 from torch.utils.data import Sampler
+
+from mmpretrain.registry import DATA_SAMPLERS
 
 
 def dataset_labels(dataset: Sized) -> np.ndarray:

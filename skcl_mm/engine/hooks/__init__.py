@@ -1,5 +1,8 @@
-"""hooks."""
-from .train_counts_hook import TrainCountsHook  # noqa: F401
-from .semantic_graph_hook import SemanticGraphHook  # noqa: F401
-from .own_best_checkpoint_hook import OwnBestCheckpointHook  # noqa: F401
-from .checkpoint_guard_hook import CheckpointGuardHook, CheckpointMismatchError  # noqa: F401
+"""Hooks: training counts, the semantic graph, checkpoint guards."""
+from .checkpoint_guard_hook import CheckpointGuardHook, CheckpointMismatchError
+from .own_best_checkpoint_hook import OwnBestCheckpointHook
+from .semantic_graph_hook import SemanticGraphHook
+from .train_counts_hook import TrainCountsHook
+
+__all__ = ['CheckpointGuardHook', 'CheckpointMismatchError',
+           'OwnBestCheckpointHook', 'SemanticGraphHook', 'TrainCountsHook']

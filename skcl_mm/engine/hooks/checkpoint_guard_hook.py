@@ -4,12 +4,13 @@ from typing import List
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
-from mmpretrain.registry import HOOKS
 
+from mmpretrain.registry import HOOKS
 from skcl_mm.datasets.subset_fingerprint import subset_differences
 from ..checkpoint_fit import (checkpoint_dataset_meta, checkpoint_state_dict,
-                              class_problems, input_shape_problem, sample_shape,
-                              unused_weights_note, weight_problems)
+                              class_problems, input_shape_problem,
+                              sample_shape, unused_weights_note,
+                              weight_problems)
 
 BACKBONE_ONLY = ("to start from its backbone only, load it with "
                  "model.backbone.init_cfg=dict(type='Pretrained', checkpoint=PATH, "

@@ -2,6 +2,7 @@
 import os.path as osp
 
 from mmengine.hooks import CheckpointHook, Hook
+
 from mmpretrain.registry import HOOKS
 
 

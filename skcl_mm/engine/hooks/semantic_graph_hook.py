@@ -7,8 +7,8 @@ import torch
 from mmengine.dist import broadcast_object_list, get_rank
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from mmpretrain.registry import HOOKS
 
+from mmpretrain.registry import HOOKS
 from skcl_mm.semantics.descriptions import (SHIPPED_SETS,
                                             check_descriptions_arg,
                                             load_descriptions)
@@ -17,6 +17,7 @@ from skcl_mm.semantics.graph import TEXT_SOURCES, build_semantic_graph
 from skcl_mm.semantics.graph_cache import check_cache_dir
 from skcl_mm.utils.checks import check_bool, check_int
 from .semantic_graph_checks import check_levels_match
+
 
 @HOOKS.register_module()
 class SemanticGraphHook(Hook):

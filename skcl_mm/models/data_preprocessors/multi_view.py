@@ -6,9 +6,9 @@ import torch.nn.functional as F
 
 from mmpretrain.models.utils.data_preprocessor import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
-from .view_order import stack_views
 from skcl_mm.utils.checks import (check_bool, check_int, check_number,
                                   check_number_list)
+from .view_order import stack_views
 
 NAME = 'MultiViewClsDataPreprocessor'
 

@@ -5,9 +5,9 @@ from typing import List, Optional, Sequence
 import torch
 from torch import Tensor
 
-from ..data_preprocessors.view_order import VIEWS_FIX
 from skcl_mm.utils.checks import (check_bool, check_int, check_int_list,
                                   check_number, check_number_list, is_int)
+from ..data_preprocessors.view_order import VIEWS_FIX
 
 LEVELS_FIX = ('Classes per level, coarsest first: [20, 100] for CIFAR-100, '
               '[2, 10] for CIFAR-10, [1000] for one level.')

@@ -13,10 +13,10 @@ from skcl_mm.semantics.graph_contract import GraphRequest
 from ..data_preprocessors.view_order import (contrastive_labels, num_views,
                                              split_views)
 from ..losses import GatheredContrastiveLoss, LogitAdjustedCrossEntropyLoss
-from .head_checks import (check_features, check_first_batch,
-                          check_head_widths, check_level_num_classes,
-                          check_level_weights, check_some_loss, check_topk,
-                          contrastive_cfg, level_log_priors, level_targets)
+from .head_checks import (check_features, check_first_batch, check_head_widths,
+                          check_level_num_classes, check_level_weights,
+                          check_some_loss, check_topk, contrastive_cfg,
+                          level_log_priors, level_targets)
 from .level_classifier import build_level_classifier
 from .mlp import mlp_bn
 

@@ -35,6 +35,7 @@ def gather_with_grad(features: Tensor,
         ``n = sum_r n_r``.
     """
     import torch.distributed._functional_collectives as collectives
+
     # The current name; older torch releases have only the deprecated one.
     all_gather = getattr(collectives, 'all_gather_single_autograd', None) or \
         collectives.all_gather_tensor_autograd

@@ -159,7 +159,8 @@ def test_two_gloo_ranks_share_one_stream(tmp_path):
 
 
 def test_runner_builds_dataloader(cifar10_root):
-    from tests.fixtures.cifar import CIFAR10Fixture  # noqa: F401  (registers it)
+    from tests.fixtures.cifar import \
+        CIFAR10Fixture  # noqa: F401  (registers it)
     cfg = dict(
         batch_size=10, num_workers=0,
         sampler=dict(type='ClassAwareSampler'),

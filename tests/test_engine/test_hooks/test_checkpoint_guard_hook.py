@@ -8,8 +8,8 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from skcl_mm.engine.hooks.checkpoint_guard_hook import (CheckpointMismatchError,
-                                                        ensure_checkpoint_guard)
+from skcl_mm.engine.hooks.checkpoint_guard_hook import (
+    CheckpointMismatchError, ensure_checkpoint_guard)
 
 CONFIG = 'tests/data/configs/linear_cifar10_lt.py'
 

@@ -22,9 +22,9 @@ import skcl_mm  # noqa: F401  (registers SKCLHead, SemanticGraphHook)
 from skcl_mm.datasets.hierarchies import builtin_hierarchy
 from skcl_mm.engine.hooks import SemanticGraphHook
 from skcl_mm.semantics import MissingDescriptionsError
-from skcl_mm.semantics.encoder import EncoderUnavailableError
 from skcl_mm.semantics.descriptions import (build_description_set,
                                             write_description_file)
+from skcl_mm.semantics.encoder import EncoderUnavailableError
 from skcl_mm.semantics.graph import build_semantic_graph
 from tests.tools_runner import free_port
 

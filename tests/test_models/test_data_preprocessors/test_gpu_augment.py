@@ -117,6 +117,7 @@ def cpu_views(images):
     """The CPU pipeline of cifar_views.py on (N, 3, H, W) uint8 -> V (N, 3, H, W) float."""
     from mmengine.config import Config
     from mmengine.registry import DefaultScope
+
     from mmpretrain.registry import TRANSFORMS
     cfg = Config.fromfile('configs/_base_/datasets/pipelines/cifar_views.py')
     with DefaultScope.overwrite_default_scope('mmpretrain'):
@@ -227,6 +228,7 @@ def test_ranks_with_one_seed_are_stopped_before_drawing_twin_views(tmp_path, see
 
 def test_gpuaug_config_seeds_each_rank_apart():
     from mmengine.config import Config
+
     from tests.tools_runner import REPO
     cfg = Config.fromfile(f'{REPO}/configs/skcl_resnet32_cifar100lt_gpuaug.py')
     assert cfg.randomness.diff_rank_seed is True

@@ -8,7 +8,8 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from skcl_mm.models.heads import SKCLHead
 from skcl_mm.semantics.graph_contract import GraphRequest
-from tests.device_support import host_sync_is_an_error, needs_cpu_compiler, needs_cuda
+from tests.device_support import (host_sync_is_an_error, needs_cpu_compiler,
+                                  needs_cuda)
 
 LEVELS = [2, 6]  # coarsest first
 FINE_TO_COARSE = [0, 0, 0, 1, 1, 1]

@@ -5,8 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from skcl_mm.models.losses import (BCLLoss, balanced_contrastive_term,
-                                   bcl_loss)
+from skcl_mm.models.losses import BCLLoss, balanced_contrastive_term, bcl_loss
 
 
 def bcl_reference(features, labels, centers, tau):

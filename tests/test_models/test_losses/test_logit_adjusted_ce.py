@@ -6,7 +6,8 @@ import torch
 import torch.nn.functional as F
 
 from mmpretrain.registry import MODELS
-from skcl_mm.models.losses import LogitAdjustedCrossEntropyLoss, logit_adjusted_ce
+from skcl_mm.models.losses import (LogitAdjustedCrossEntropyLoss,
+                                   logit_adjusted_ce)
 
 
 def test_hand_value():

@@ -3,10 +3,9 @@ import random
 
 import numpy as np
 import torch
-from PIL import Image
-
 from analysis_tools.bcl_reference_pipeline import (CIFAR_MEAN, BCLCifarViews,
                                                    PILGaussianBlur)
+from PIL import Image
 
 
 def test_three_normalised_views_of_the_right_shape():

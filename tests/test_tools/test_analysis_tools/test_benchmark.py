@@ -3,10 +3,9 @@ import copy
 
 import pytest
 import torch
-from mmengine.config import Config
-
 from analysis_tools import benchmark as bm
 from analysis_tools import benchmark_setup as setup
+from mmengine.config import Config
 
 CPU = torch.device('cpu')
 QUICKSTART = 'configs/quickstart/skcl_resnet32_digitslt.py'
@@ -141,6 +140,7 @@ def test_pipeline_views_single_view_and_measure():
 def test_pipeline_source_feeds_jpeg_files_to_a_loading_pipeline():
     """ImageNet-style pipelines (LoadImageFromFile first) get real JPEGs."""
     import os.path as osp
+
     from PIL import Image
     cfg = Config.fromfile('configs/_base_/datasets/pipelines/imagenet_views.py')
     pipeline = bm.build_pipeline(cfg.multi_view_train_pipeline)

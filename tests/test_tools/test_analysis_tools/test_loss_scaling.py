@@ -1,9 +1,9 @@
 """tools/analysis_tools/loss_scaling.py: analytic sizes, RSS tracking, measured points."""
 import pytest
 import torch
+from analysis_tools import loss_scaling as ls
 
 from skcl_mm.models.losses.skcl_loss import skcl_loss
-from analysis_tools import loss_scaling as ls
 
 CPU = torch.device('cpu')
 

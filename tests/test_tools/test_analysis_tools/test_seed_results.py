@@ -4,9 +4,8 @@ import math
 import os
 
 import pytest
-
-from analysis_tools.seed_results import (best_and_last, format_markdown, mean_std,
-                                        run_evaluations, summarize)
+from analysis_tools.seed_results import (best_and_last, format_markdown,
+                                         mean_std, run_evaluations, summarize)
 
 
 def train_line(it, epoch=None):

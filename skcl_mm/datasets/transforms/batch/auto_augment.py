@@ -19,8 +19,8 @@ import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
-from . import auto_augment_ops as ops
 from skcl_mm.datasets.transforms.cifar_auto_augment import CIFAR10_POLICY
+from . import auto_augment_ops as ops
 
 # type -> (key of its fixed value or None, mmpretrain's default
 # random_negative_prob; 0 where the op has no sign). Enhance ops get

@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from mmpretrain.registry import MODELS
-from skcl_mm.datasets.transforms.batch import (
-    BatchRandomApply, BatchRandomGrayscale)
+from skcl_mm.datasets.transforms.batch import (BatchRandomApply,
+                                               BatchRandomGrayscale)
 from tests.test_datasets.test_transforms.test_batch.batch_images import (
     check_contract, uint8_images, within_4_se)
 
