@@ -25,9 +25,9 @@ def test_misspelt_cfg_option(tmp_path):
 
 
 def test_a_components_own_check_ends_without_traceback(tmp_path):
-    """SKCLLoss refuses mode='ff' while the Runner builds the model."""
+    """SKCLLoss refuses mode='f_f_' while the Runner builds the model."""
     output = fails(['tools/train.py', QUICKSTART, '--work-dir', str(tmp_path),
-                    '--cfg-options', 'model.head.contrastive_loss.mode=ff'])
+                    '--cfg-options', 'model.head.contrastive_loss.mode=f_f_'])
     assert "error: SKCLLoss mode must be one of" in output and "Did you mean 'F-F'?" in output
     log = ''.join(p.read_text() for p in tmp_path.glob('*/*.log'))
     assert 'error: SKCLLoss mode must be one of' in log  # the run's log file has it too
