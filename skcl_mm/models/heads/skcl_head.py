@@ -133,11 +133,6 @@ class SKCLHead(ClsHead):
         """Number of finest-level classes (= fine node ids 0..n_fine-1)."""
         return self.level_num_classes[-1]
 
-    @property
-    def num_nodes(self) -> int:
-        """Number of graph nodes (classes of all levels)."""
-        return sum(self.level_num_classes)
-
     def semantic_graph_request(self) -> Optional[GraphRequest]:
         """The semantic graph the contrastive loss reads (mode, K, levels),
         or None when it reads none (BCL, no contrastive branch)."""

@@ -54,7 +54,8 @@ def test_defaults_and_state():
     assert head.contrastive.temperature == 0.1
     assert head.contrastive.proto_temperature == 0.2
     assert head.semantic_graph_request() == GraphRequest('both', 2, (20, 100))
-    assert head.num_nodes == 120 and head.semantic_neighbours.shape == (100, 2)
+    assert head.prototypes().shape == (120, 128)  # a prototype per node
+    assert head.semantic_neighbours.shape == (100, 2)
     assert [m.__class__.__name__ for m in head.projector] == [
         'Linear', 'BatchNorm1d', 'ReLU', 'Linear']
     assert head.projector[0].out_features == 512
