@@ -14,8 +14,9 @@ from .long_tail_groups import GROUPS, group_accuracies
 from .long_tail_stats import (best_classes, infer_fine_to_level,
                               level_accuracies, per_class_accuracy,
                               topk_accuracy)
-from .per_class_report import (per_class_rows, plot_per_class,
-                               resolve_output_path, write_per_class_file)
+from .per_class_plot import plot_per_class
+from .per_class_report import (per_class_rows, resolve_output_path,
+                               write_per_class_file)
 from .train_counts_source import (CountsArgument, check_against_classes,
                                   counts_from_argument, effective_thresholds)
 

@@ -1,11 +1,17 @@
-"""Per-class accuracy reports: a JSON/CSV table and a head-to-tail PNG."""
+"""Per-class accuracy tables: rows, written to and read back from JSON / CSV.
+
+The head-to-tail picture of these rows is drawn in :mod:`.per_class_plot`.
+"""
 import csv
 import json
-import math
 import os
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 from torch import Tensor
+
+from .long_tail_groups import GROUPS
+from .per_class_plot import plot_per_class_runs
+from .per_class_runs import PerClassFileError, check_same_classes
 
 REPORT_COLUMNS = ('index', 'class', 'group', 'train_count', 'test_count',
                   'accuracy')
@@ -75,51 +81,148 @@ def write_per_class_file(rows: List[dict], path: str) -> str:
     return path
 
 
-def plot_per_class(rows: List[dict], path: str, title: str = '') -> str:
-    """Save a PNG of per-class accuracy, classes sorted head to tail.
+_WRITE_ONE = ("write one with LongTailAccuracy(per_class_file='per_class.json') "
+              "(or '.csv'), e.g. tools/test.py CONFIG CHECKPOINT --cfg-options "
+              'test_evaluator.per_class_file=per_class.json')
 
-    Bars are the accuracy of each class (classes absent from the test set
-    have none); with training counts, classes are ordered by decreasing
-    count and the count is drawn as a line on a log-scale second axis.
-    matplotlib is imported here and drawn through the Agg canvas, without
-    touching pyplot's global backend.
+
+def read_per_class_file(path: Union[str, os.PathLike]) -> List[dict]:
+    """Read back a file of :func:`write_per_class_file`, values typed.
 
     Args:
-        rows (list[dict]): As in :func:`write_per_class_file`.
-        path (str): Output ``.png`` file.
-        title (str): Figure title.
+        path (str | PathLike): A ``.json`` or ``.csv`` per-class file.
+
+    Returns:
+        list[dict]: C rows with the keys of ``REPORT_COLUMNS``, in class-index
+        order: ``index``/``test_count`` int, ``class`` str, ``group`` str or
+        None, ``train_count`` int or None, ``accuracy`` float or None.
+
+    Raises:
+        PerClassFileError: Missing file, other format, missing columns, a
+            value of the wrong type, rows out of class-index order.
+    """
+    path = os.fspath(path)
+    if not path.endswith(('.json', '.csv')):
+        raise PerClassFileError(f'{path}: expected a .json or .csv per-class file, '
+                                f'got {os.path.splitext(path)[1] or "no extension"}; '
+                                f'{_WRITE_ONE}.')
+    if not os.path.isfile(path):
+        raise PerClassFileError(f'{path}: no such file; {_WRITE_ONE}.')
+    raw = _json_rows(path) if path.endswith('.json') else _csv_rows(path)
+    if not raw:
+        raise PerClassFileError(f'{path}: no class rows; {_WRITE_ONE}.')
+    return [_typed_row(path, position, row) for position, row in enumerate(raw)]
+
+
+def plot_per_class_files(files: Sequence[Union[str, os.PathLike]], out: str,
+                         labels: Optional[Sequence[str]] = None,
+                         title: str = '') -> str:
+    """Overlay the per-class accuracy of per-class files in one PNG.
+
+    What ``tools/plot_per_class.py`` does: read each file
+    (:func:`read_per_class_file`), check that all describe the same classes
+    in the same order, draw them head to tail
+    (:func:`~.per_class_plot.per_class_figure`), the first file on top.
+
+    Args:
+        files (Sequence[str | PathLike]): R ``.json`` / ``.csv`` files that
+            ``LongTailAccuracy(per_class_file=...)`` wrote: the result first,
+            then baselines.
+        out (str): Output ``.png`` file.
+        labels (Sequence[str], optional): R legend names; default the file
+            names.
+        title (str): Figure title; empty for the default one.
 
     Returns:
         str: The path written.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    has_counts = all(row['train_count'] is not None for row in rows)
-    if has_counts:  # stable sort: ties keep class-index order
-        rows = sorted(rows, key=lambda row: -row['train_count'])
-    xs = list(range(len(rows)))
-    accs = [math.nan if row['accuracy'] is None else row['accuracy']
-            for row in rows]
-    fig = Figure(figsize=(max(6.0, min(0.08 * len(rows), 24.0)), 4.0))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    ax.bar(xs, accs, width=1.0, color='tab:blue', label='accuracy')
-    ax.set_ylim(0, 100)
-    ax.set_ylabel('test accuracy (%)')
-    ax.set_xlabel('class, most to fewest training images' if has_counts
-                  else 'class index')
-    if has_counts:
-        ax_counts = ax.twinx()
-        ax_counts.plot(xs, [max(row['train_count'], 1) for row in rows],
-                       color='tab:red', label='training images')
-        ax_counts.set_yscale('log')
-        ax_counts.set_ylabel('training images', color='tab:red')
-    ax.set_title(title)
-    fig.tight_layout()
-    _make_parent(path)
-    fig.savefig(path, format='png', dpi=100)
-    return path
+    Raises:
+        PerClassFileError: A file that cannot be read as a per-class file,
+            or files whose classes differ (the first differing one named).
+        ValueError: ``out`` not a ``.png`` file, labels not one per file.
+    """
+    files = [os.fspath(f) for f in files]
+    if not str(out).endswith('.png'):
+        raise ValueError(f'per-class plot output must be a .png file, got {out!r}.')
+    if labels is not None and len(labels) != len(files):
+        raise ValueError(f'labels: expected {len(files)} (one per file), got '
+                         f'{len(labels)}: {list(labels)}.')
+    runs = [read_per_class_file(f) for f in files]
+    check_same_classes(runs, files)
+    names = list(labels) if labels is not None else _file_labels(files)
+    return plot_per_class_runs(runs, str(out), names, title)
+
+
+def _file_labels(files: List[str]) -> List[str]:
+    """Legend names: the file names, with their folder where names repeat."""
+    base = [os.path.basename(f) for f in files]
+    if len(set(base)) == len(base):
+        return base
+    return [os.path.join(os.path.basename(os.path.dirname(f)), b)
+            for f, b in zip(files, base)]
+
+
+def _json_rows(path: str) -> list:
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except json.JSONDecodeError as err:
+        raise PerClassFileError(f'{path}: not valid JSON ({err}); {_WRITE_ONE}.') from None
+    if not isinstance(data, dict) or not isinstance(data.get('classes'), list):
+        raise PerClassFileError(f'{path}: expected {{"columns": [...], "classes": '
+                                f'[row, ...]}}, got {type(data).__name__} without a '
+                                f'"classes" list; {_WRITE_ONE}.')
+    return data['classes']
+
+
+def _csv_rows(path: str) -> list:
+    with open(path, newline='') as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    missing = [c for c in REPORT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise PerClassFileError(f'{path}: the header lacks the columns {missing} '
+                                f'(expected {list(REPORT_COLUMNS)}, got '
+                                f'{reader.fieldnames}); {_WRITE_ONE}.')
+    return [{k: None if v == '' else v for k, v in row.items()} for row in rows]
+
+
+def _typed_row(path: str, position: int, row) -> dict:
+    where = f'{path}: class row {position}'
+    if not isinstance(row, dict) or any(c not in row for c in REPORT_COLUMNS):
+        raise PerClassFileError(f'{where}: expected the keys {list(REPORT_COLUMNS)}, '
+                                f'got {row!r}; {_WRITE_ONE}.')
+    typed = {'class': str(row['class']), 'group': row['group']}
+    for key, kind, optional in (('index', int, False), ('train_count', int, True),
+                                ('test_count', int, False), ('accuracy', float, True)):
+        typed[key] = _value(where, key, row[key], kind, optional)
+    if typed['index'] != position:
+        raise PerClassFileError(f'{where}: index {typed["index"]}, expected '
+                                f'{position} (rows in class-index order, as written).')
+    if typed['group'] not in (None, ) + GROUPS:
+        raise PerClassFileError(f'{where}: group must be one of {GROUPS} or '
+                                f'empty, got {typed["group"]!r}.')
+    return {key: typed[key] for key in REPORT_COLUMNS}
+
+
+def _value(where: str, key: str, value, kind, optional: bool):
+    if value is None and optional:
+        return None
+    try:
+        if isinstance(value, bool) or value is None:
+            raise ValueError
+        number = kind(value)
+        if kind is int and isinstance(value, float) and number != value:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise PerClassFileError(
+            f'{where}: {key} must be {"an int" if kind is int else "a number"}'
+            f'{" or empty" if optional else ""}, got {value!r}.') from None
+    if number < 0 or (key == 'accuracy' and not number <= 100):
+        raise PerClassFileError(f'{where}: {key} must be in '
+                                f'{"[0, 100] (percent)" if key == "accuracy" else ">= 0"}'
+                                f', got {value!r}.')
+    return number
 
 
 def _make_parent(path: str):
