@@ -6,7 +6,10 @@
 
 Seed ``s`` trains into ``DIR/seed_<s>`` with ``--cfg-options randomness.seed=<s>``,
 one seed after the other (``--gpus 1``: tools/train.py; ``--gpus N``:
-tools/dist_train.sh with N processes). Then every run's validations are read
+tools/dist_train.sh with N processes). A run's output goes to
+``DIR/seed_<s>/train.out``; the tool prints one line per validation while it
+runs (``seed 1: epoch 5/20, long_tail/top1 71.20``), and on a failure the end
+of that log and where it is. Then every run's validations are read
 from its scalars.json (see tools/analysis_tools/seed_results.py) and the best
 (highest top1) and last evaluation are reported: mean ± sample std over seeds of
 top1 / many / medium / few and a table per seed, printed as Markdown and written
@@ -14,15 +17,18 @@ to ``--out`` (default ``DIR/results.md``) with a JSON copy next to it.
 ``--collect-only`` skips training and only reads existing runs.
 """
 import argparse
+import collections
 import json
 import os
 import os.path as osp
 import subprocess
 import sys
+import time
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.dirname(TOOLS))
 
+from analysis_tools.run_progress import RunFollower
 from analysis_tools.seed_results import format_markdown, summarize
 
 from skcl_mm.utils.config_file import check_config_path
@@ -102,14 +108,62 @@ def build_command(config, seed, work_dir, gpus=1, extra=()):
 
 def train_seeds(args):
     for seed in args.seeds:
-        cmd = build_command(args.config, seed, seed_dir(args.work_dir, seed),
-                            args.gpus, args.extra)
-        print(f'[run_seeds] seed {seed}: {" ".join(cmd)}', flush=True)
-        code = subprocess.call(cmd)
-        if code != 0:
-            raise SystemExit(f'[run_seeds] seed {seed} failed (exit {code}); its '
-                             f'work dir is {seed_dir(args.work_dir, seed)}. Fix it '
-                             'and rerun that seed, then use --collect-only.')
+        train_seed(args, seed)
+
+
+def train_seed(args, seed, poll_s=2.0):
+    """Train one seed, its output in ``seed_<s>/train.out``, printing a line
+    per validation; on a failure print the log's end and stop."""
+    work_dir = seed_dir(args.work_dir, seed)
+    cmd = build_command(args.config, seed, work_dir, args.gpus, args.extra)
+    log_path = osp.join(work_dir, 'train.out')
+    os.makedirs(work_dir, exist_ok=True)
+    metric = f'{args.metric_prefix}/top1'
+    follower = RunFollower(work_dir, metric)
+    say(f'seed {seed}: training, log in {log_path}')
+    start = time.monotonic()
+    with open(log_path, 'a') as log:
+        log.write(f'[run_seeds] {" ".join(cmd)}\n')
+        log.flush()
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            while proc.poll() is None:
+                time.sleep(poll_s)
+                report_progress(seed, follower, metric)
+        except BaseException as err:  # the run ends with the tool
+            if not isinstance(err, KeyboardInterrupt):  # (Ctrl-C reached it too)
+                proc.terminate()
+            wait_or_kill(proc)
+            raise
+    report_progress(seed, follower, metric)
+    if proc.returncode != 0:
+        say(f'seed {seed} failed (exit {proc.returncode}); the end of {log_path}:')
+        print(log_tail(log_path), flush=True)
+        raise SystemExit(f'[run_seeds] seed {seed} failed; its full log is {log_path}. '
+                         'Fix it and rerun that seed, then use --collect-only.')
+    say(f'seed {seed}: finished in {time.monotonic() - start:.0f} s')
+
+
+def report_progress(seed, follower, metric):
+    for validation in follower.poll():
+        say(f'seed {seed}: {validation["at"]}, {metric} {validation["value"]:.2f}')
+
+
+def wait_or_kill(proc, timeout_s=30):
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def log_tail(path, lines=25):
+    with open(path, errors='replace') as f:
+        return ''.join(collections.deque(f, maxlen=lines)).rstrip()
+
+
+def say(message):
+    print(f'[run_seeds] {message}', flush=True)
 
 
 def write_report(summary, markdown, out):

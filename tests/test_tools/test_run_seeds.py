@@ -43,10 +43,43 @@ def test_each_seed_trains_into_its_own_dir(two_seeds):
         dumped = (wd / 'linear_cifar10_lt.py').read_text()
         # randomness.seed reached the config the run used
         assert f'randomness = dict(deterministic=False, seed={seed})' in dumped
-        assert f'[run_seeds] seed {seed}:' in log
-    assert log.count('Iter(train) [2/2]') == 2
-    # the arguments after "--" reached train.py
-    assert log.count('1 process(es) x 4 per process = 4') == 2
+        train_log = (wd / 'train.out').read_text()
+        assert 'Iter(train) [2/2]' in train_log
+        # the arguments after "--" reached train.py
+        assert '1 process(es) x 4 per process = 4' in train_log
+        # tools/train.py imports skcl_mm's warning filter before mmpretrain.models
+        assert 'MultiScaleDeformableAttention' not in train_log
+
+
+def test_prints_progress_not_training_logs(two_seeds):
+    root, out, log = two_seeds
+    lines = log.splitlines()
+    for seed in (0, 1):
+        assert f'[run_seeds] seed {seed}: training, log in {root / f"seed_{seed}" / "train.out"}' \
+            in lines
+        progress = [line for line in lines
+                    if line.startswith(f'[run_seeds] seed {seed}: iter 2/2, long_tail/top1 ')]
+        assert len(progress) == 1, lines
+        assert any(line.startswith(f'[run_seeds] seed {seed}: finished in ') for line in lines)
+    assert 'Iter(train)' not in log and 'mmengine - INFO' not in log
+    # Besides the tables: 3 lines per seed and the closing "wrote" line.
+    tables = set(out.read_text().splitlines())
+    others = [line for line in lines if line.strip() and line not in tables]
+    assert len(others) == 2 * 3 + 1, others
+
+
+def test_a_failed_run_shows_its_log_end_and_stops(tmp_path, env):
+    proc = run_tool(['tools/run_seeds.py', CONFIG, '--seeds', '0', '1', '--work-dir',
+                     str(tmp_path), '--', '--cfg-options', 'model.backbone.depth=7'],
+                    env, check=False)
+    log = proc.stdout + proc.stderr
+    train_out = tmp_path / 'seed_0' / 'train.out'
+    assert proc.returncode != 0
+    assert f'[run_seeds] seed 0 failed (exit 1); the end of {train_out}:' in proc.stdout
+    assert 'CifarResNet depth must be 6n+2' in proc.stdout  # the run's own error
+    assert f'its full log is {train_out}' in proc.stderr
+    assert 'seed 1' not in log and not (tmp_path / 'seed_1').exists()
+    assert len(log.splitlines()) < 40
 
 
 def test_report_tables_and_json(two_seeds):

@@ -18,6 +18,10 @@ import torch
 
 from .benchmark_setup import AMP_DTYPES, random_images
 
+# What each timing of model_timings covers, as the report names it.
+PARTS = {'backbone': 'backbone+neck fwd+bwd', 'head_loss': 'head+loss fwd+bwd',
+         'step': 'whole train step'}
+
 
 def cpu_model_name() -> str:
     """The CPU's model name from /proc/cpuinfo (``platform`` as fallback)."""
@@ -159,30 +163,40 @@ def train_step_fn(model, optim_wrapper, data: Dict, device: torch.device,
 
 def model_timings(model, optim_wrapper, data: Dict, iters: int, warmup: int,
                   device: torch.device, amp: str = 'none',
-                  compile_options: Optional[Dict] = None) -> Dict[str, float]:
-    """Seconds of backbone+neck, head+loss and the whole step for one batch.
+                  compile_options: Optional[Dict] = None,
+                  progress: Callable[[str], None] = lambda part: None
+                  ) -> Dict[str, float]:
+    """Seconds of backbone+neck, head+loss and the whole training step.
 
-    With ``compile_options`` each part runs through ``torch.compile`` and
-    ``step_first_call_s`` is the first step, which compiles (timed before
-    anything else, with inductor's caches as cold as the process finds
-    them); the next ``warmup`` calls (at least 2: the optimiser's momentum
-    buffers appear after the first step and recompile) are not timed.
+    ``backbone_s`` and ``head_loss_s`` time forward and backward of one part
+    alone, without the optimiser; ``step_s`` times ``model.train_step``
+    (:func:`train_step_fn`: data preprocessor, forward, loss, backward and
+    the optimiser's update). With ``compile_options`` each part runs through
+    ``torch.compile`` and ``step_first_call_s`` is the first step, which
+    compiles (timed before anything else, with inductor's caches as cold as
+    the process finds them); the next ``warmup`` calls (at least 2: the
+    optimiser's momentum buffers appear after the first step and recompile)
+    are not timed. ``progress(part)`` is called as each timing starts.
     """
     out = {}
     step = train_step_fn(model, optim_wrapper, data, device, amp,
                          compile_options)
     if compile_options is not None:  # first, before the parts warm the caches
+        progress('first (compiling) train step')
         out['step_first_call_s'] = first_call_time(step, device)
     processed = preprocess(model, data)
     inputs = processed['inputs']
     with torch.no_grad(), autocast(device, amp):
         feats = model.extract_feat(inputs)
     feats = tuple(f.float() for f in feats)
+    progress(PARTS['backbone'])
     out['backbone_s'] = measure_backbone(model, inputs, iters, warmup, amp,
                                          compile_options)
+    progress(PARTS['head_loss'])
     out['head_loss_s'] = measure_head_loss(
         model, feats, processed['data_samples'], iters, warmup, amp,
         compile_options)
+    progress(PARTS['step'])
     out['step_s'] = median_time(step, iters, warmup, device)
     return out
 

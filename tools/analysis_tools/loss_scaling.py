@@ -3,7 +3,7 @@ import ctypes
 import os
 import threading
 import time
-from typing import Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -128,28 +128,47 @@ def loss_scaling(batches: Sequence[int] = (128, 256, 512, 1024, 2048),
                  graphs: Sequence[Tuple[int, int, int]] = DEFAULT_GRAPHS,
                  dims: Sequence[int] = (128, 1024), views: int = 2,
                  iters: int = 3, warmup: int = 1,
-                 device: torch.device = torch.device('cpu')) -> List[Dict]:
-    """Every (batch, graph, dim) point of :func:`loss_point`, smallest first."""
-    return [loss_point(b, views, n_fine, n_nodes, d, k, iters, warmup, device)
-            for d in dims for n_fine, n_nodes, k in graphs for b in batches]
+                 device: torch.device = torch.device('cpu'),
+                 progress: Callable[[str], None] = lambda point: None
+                 ) -> List[Dict]:
+    """Every (batch, graph, dim) point of :func:`loss_point`, smallest first;
+    ``progress(point)`` is called as each point starts."""
+    points = []
+    for d in dims:
+        for n_fine, n_nodes, k in graphs:
+            for b in batches:
+                progress(f'B={b} x {views} views, {n_nodes} nodes, d={d}')
+                points.append(loss_point(b, views, n_fine, n_nodes, d, k, iters,
+                                         warmup, device))
+    return points
 
 
-def verdict_for_batch(batch: int, views: int, num_nodes: int,
-                      budget_gib: float, measured: Sequence[Dict]) -> str:
-    """Whether a chunked loss is needed: analytic float32 matrices vs budget.
+def peak_estimate(batch: int, views: int, num_nodes: int,
+                  measured: Sequence[Dict]) -> Dict:
+    """Analytic float32 matrix sizes of a batch, and its peak memory estimated
+    from the measured points: the largest measured peak per (N x N + N x n)
+    element, scaled linearly to the asked size (a conservative bound for the
+    whole forward + backward).
 
-    Scales the largest measured peak per (N x N + N x n) element linearly
-    to the asked size, a conservative bound for the whole fwd + bwd.
+    Returns:
+        dict: ``batch``, ``views``, ``anchors`` (N), ``num_nodes``, ``nxn_mib``,
+        ``nxnodes_mib``, ``matrix_equivalents`` (the ratio used) and
+        ``peak_gib``.
     """
     anchors = views * batch
     sizes = analytic_matrix_mib(anchors, num_nodes)
-    per_element = max((p['peak_mib'] / (p['nxn_mib'] + p['nxnodes_mib'])
-                       for p in measured), default=0.0)
-    estimate_gib = per_element * (sizes['nxn_mib'] + sizes['nxnodes_mib']) / 1024
-    needed = estimate_gib > budget_gib
-    return (f'B={batch} x {views} views (N={anchors}), {num_nodes} nodes: one '
-            f'N x N float32 matrix {sizes["nxn_mib"]:.1f} MiB, one N x n '
-            f'{sizes["nxnodes_mib"]:.1f} MiB; peak estimated from the measured '
-            f'ratio ({per_element:.1f} matrix-equivalents) {estimate_gib:.2f} GiB '
-            f'vs {budget_gib:.0f} GiB: chunked loss '
-            f'{"NEEDED" if needed else "not needed"}.')
+    ratio = max((p['peak_mib'] / (p['nxn_mib'] + p['nxnodes_mib'])
+                 for p in measured), default=0.0)
+    peak_gib = ratio * (sizes['nxn_mib'] + sizes['nxnodes_mib']) / 1024
+    return dict(batch=batch, views=views, anchors=anchors, num_nodes=num_nodes,
+                matrix_equivalents=ratio, peak_gib=peak_gib, **sizes)
+
+
+def format_estimate(estimate: Dict) -> str:
+    """One line: the sizes and the estimated peak of :func:`peak_estimate`."""
+    return (f"B={estimate['batch']} x {estimate['views']} views "
+            f"(N={estimate['anchors']}), {estimate['num_nodes']} nodes: one N x N "
+            f"float32 matrix {estimate['nxn_mib']:.1f} MiB, one N x n "
+            f"{estimate['nxnodes_mib']:.1f} MiB; peak estimated from the largest "
+            f"measured ratio ({estimate['matrix_equivalents']:.1f} "
+            f"matrix-equivalents): {estimate['peak_gib']:.2f} GiB.")

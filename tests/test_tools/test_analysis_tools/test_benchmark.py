@@ -106,10 +106,15 @@ def test_model_timings_on_a_tiny_batch():
     optim = setup.build_optim_wrapper(model, cfg.optim_wrapper, CPU)
     before = model.head.classifiers[-1].weight.detach().clone()
     data = setup.synthetic_batch(4, 3, 32, setup.level_num_classes(model.head))
-    times = bm.model_timings(model, optim, data, iters=1, warmup=0, device=CPU)
+    started = []
+    times = bm.model_timings(model, optim, data, iters=1, warmup=0, device=CPU,
+                             progress=started.append)
     assert set(times) == {'backbone_s', 'head_loss_s', 'step_s'}
     assert all(t > 0 for t in times.values())
-    # the step really updated the parameters
+    # the row names of the report, announced as each timing starts
+    assert started == [bm.PARTS['backbone'], bm.PARTS['head_loss'], bm.PARTS['step']]
+    assert bm.PARTS['step'] == 'whole train step'
+    # step_s is the whole train step: it really updated the parameters
     assert not torch.equal(before, model.head.classifiers[-1].weight)
 
 
