@@ -52,6 +52,8 @@ setup(
         # Two of the GPU-side batch transforms (crop, greyscale) run on kornia;
         # pinned: the tests hold gaps measured with this version.
         'kornia==0.9.0',
+        # The offline interactive graph page (semantics/graph_html.py inlines plotly.js).
+        'plotly>=6.1',
     ],
     # The GPU-side batch transforms are tested pixel for pixel against cv2 and
     # PIL; the suite pins the versions those exact matches were measured with.

@@ -38,7 +38,7 @@ def shift_hue(img: np.ndarray, hue_factor: float) -> np.ndarray:
     if img.ndim == 2 or img.shape[-1] == 1:
         return img
     rotated = _shift_hue_pil(Image.fromarray(np.ascontiguousarray(img)), hue_factor)
-    return np.asarray(rotated, dtype=np.uint8)
+    return np.array(rotated, dtype=np.uint8)  # a writable copy (torch warns on read-only)
 
 
 def _shift_hue_pil(image: Image.Image, hue_factor: float) -> Image.Image:
@@ -98,7 +98,7 @@ class HueSafeColorJitter(ColorJitter):
                 image = ENHANCERS[index](image).enhance(factors[index])
             elif index == 3 and hue is not None:
                 image = _shift_hue_pil(image, hue)
-        out = np.asarray(image, dtype=np.uint8)
+        out = np.array(image, dtype=np.uint8)  # writable, as torch wants
         if self.channel_order == 'bgr':
             out = out[..., ::-1]
         results['img'] = np.ascontiguousarray(out)
