@@ -52,7 +52,7 @@ def test_benchmark_mode_prints_the_table_and_writes_json(tmp_path):
     assert 'BatchRandomCrop(size=32, padding=4)' in ops  # flip, in both views, once
     for row in res['rows']:
         assert row['own_ms'] > 0 and row['kornia_ms'] > 0
-        assert row['kornia_within_1.3x'] == (row['ratio'] <= 1.3)
+        assert row['ratio'] > 0  # no adoption verdict: the rule is in docs/pipelines.md
     assert f"kornia {res['kornia_version']}" in proc.stdout
     assert '| view:sim |' in proc.stdout and 'kornia / own' in proc.stdout
 
