@@ -40,3 +40,24 @@ def test_a_tool_that_imports_mmengine_first_is_quiet():
     """tools/test.py imports mmengine before skcl_mm: the filter is still first."""
     proc = run_tool(['tools/test.py', '--help'])
     assert 'usage:' in proc.stdout and MMCV_LITE not in proc.stderr
+
+
+def test_known_noise_filter_drops_only_mmengines_deprecation_notices():
+    import logging
+
+    from skcl_mm.quiet import quiet_known_noise
+    logger = logging.getLogger('skcl_mm_quiet_test')
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+
+    logger.addHandler(Keep())
+    assert quiet_known_noise(quiet_known_noise(logger)) is logger
+    assert len(logger.filters) == 1  # added once
+    logger.warning('"FileClient" will be deprecated in future. Please use io functions')
+    logger.warning('"HardDiskBackend" is the alias of "LocalBackend" and the former '
+                   'will be deprecated in future.')
+    logger.warning('SKCLLoss num_neighbours: K=7 neighbours requested')
+    assert records == ['SKCLLoss num_neighbours: K=7 neighbours requested']

@@ -19,6 +19,7 @@ import skcl_mm  # noqa: F401  (registers components, safe globals)
 from skcl_mm.engine.checkpoint_file import check_checkpoint_file
 from skcl_mm.engine.hooks.checkpoint_guard_hook import (
     CheckpointMismatchError, ensure_checkpoint_guard)
+from skcl_mm.quiet import quiet_known_noise
 from skcl_mm.utils import add_runner_args, prepare_config
 from skcl_mm.utils.cli import run_main
 from skcl_mm.utils.distributed import exit_distributed_rank, finish_distributed
@@ -70,6 +71,7 @@ def main(argv=None):
     if args.amp:
         cfg.test_cfg.fp16 = True
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    quiet_known_noise(runner.logger)
     if args.out and args.out_item == 'pred':
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
     try:

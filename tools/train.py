@@ -17,6 +17,7 @@ import skcl_mm  # noqa: F401  (registers components, safe globals)
 from skcl_mm.engine.checkpoint_file import check_checkpoint_file
 from skcl_mm.engine.hooks.checkpoint_guard_hook import (
     CheckpointMismatchError, ensure_checkpoint_guard)
+from skcl_mm.quiet import quiet_known_noise
 from skcl_mm.utils import add_runner_args, prepare_config, protocol_notes
 from skcl_mm.utils.cli import run_main
 from skcl_mm.utils.distributed import exit_distributed_rank, finish_distributed
@@ -76,6 +77,7 @@ def main(argv=None):
     check_checkpoint_file(_checkpoint_to_load(cfg), '--resume checkpoint'
                           if cfg.get('resume') else 'load_from checkpoint')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    quiet_known_noise(runner.logger)
     fit_schedule_to_epoch_length(runner)  # scaled warm-ups of at least 2 iterations
     for note in (resume_note, seed_note(cfg, runner)):
         if note:

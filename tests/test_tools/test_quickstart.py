@@ -36,6 +36,10 @@ def test_quickstart_learns_the_digits(quickstart):
     assert 'SemanticGraphHook: set a new semantic graph, (10, 2)' in log
     assert osp.isfile(osp.join(work_dir, 'semantic_graph',
                                'similarity_heatmap.png'))
+    assert osp.isfile(osp.join(work_dir, 'semantic_graph', 'semantic_graph.html'))
+    # Quiet: no mmcv-lite import warning, no mmengine FileClient notices.
+    assert 'MultiScaleDeformableAttention' not in log
+    assert 'FileClient' not in log and 'HardDiskBackend' not in log
     final = _final_metrics(work_dir)
     # 10 classes: chance is 10%. The measured run reaches about 94% (README).
     assert final['long_tail/top1'] > 60, final
