@@ -22,10 +22,10 @@ from .encoder import EncoderUnavailableError, SentenceEncoder, build_encoder
 from .graph import (SemanticGraph, build_semantic_graph, cosine_similarity,
                     node_levels, node_names, node_texts, top_k_neighbours)
 from .graph_cache import default_cache_dir
-from .graph_html import write_graph_html
 from .graph_contract import (GRAPH_MODES, GraphRequest, candidate_mask,
                              normalize_mode, num_candidates,
                              resolve_num_neighbours)
+from .graph_html import write_graph_html
 
 __all__ += [
     'EncoderUnavailableError', 'SentenceEncoder', 'build_encoder',
