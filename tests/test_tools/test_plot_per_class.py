@@ -1,23 +1,18 @@
 """tools/plot_per_class.py on per-class files that LongTailAccuracy wrote."""
-import importlib.util
 import os.path as osp
 import re
 
 import pytest
 from matplotlib.image import imread
 
+from tests import tools_runner
 from tests.fixtures.per_class_files import CLASSES, evaluate_to_file
-from tests.tools_runner import REPO, run_tool
-
-TOOL = osp.join(REPO, 'tools', 'plot_per_class.py')
+from tests.tools_runner import run_tool
 
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('plot_per_class', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tools_runner.load_tool('plot_per_class')
 
 
 @pytest.fixture(scope='module')

@@ -1,22 +1,18 @@
 """tools/run_seeds.py: two real 2-iteration runs, then collection and errors."""
-import importlib.util
 import json
 import os.path as osp
 import sys
 
 import pytest
 
+from tests import tools_runner
 from tests.tools_runner import REPO, run_tool
 
 CONFIG = 'tests/data/configs/linear_cifar10_lt.py'
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'run_seeds', osp.join(REPO, 'tools', 'run_seeds.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tools_runner.load_tool('run_seeds')
 
 
 @pytest.fixture(scope='module')
