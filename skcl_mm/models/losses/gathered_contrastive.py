@@ -1,5 +1,6 @@
 """What the SKCL and BCL loss modules share: arguments, the gather across
 ranks, float32 outside autocast, and the scaling of the per-anchor terms."""
+from abc import ABCMeta, abstractmethod
 from typing import Dict, Optional, Sequence
 
 import torch
@@ -11,7 +12,7 @@ from .contrastive_utils import to_float32
 from .gather import gather_with_grad, world_size
 
 
-class GatheredContrastiveLoss(nn.Module):
+class GatheredContrastiveLoss(nn.Module, metaclass=ABCMeta):
     """Base of the contrastive loss modules: ``loss_weight * mean_i l_i``.
 
     A subclass gives the per-anchor terms (:meth:`anchor_terms`); this class
@@ -90,8 +91,9 @@ class GatheredContrastiveLoss(nn.Module):
             scale = self.loss_weight * num_ranks / total
             return {name: value.sum() * scale for name, value in terms.items()}
 
+    @abstractmethod
     def anchor_terms(self, anchors: Tensor, labels: Tensor, self_index: Tensor,
                      keys: Tensor, key_labels: Tensor, prototypes: Tensor,
                      neighbours: Optional[Tensor]) -> Dict[str, Tensor]:
-        """Per-anchor terms ``(N,)``, keyed by their log name."""
-        raise NotImplementedError
+        """Per-anchor terms ``(N,)``, keyed by their log name (each subclass
+        gives its own: :class:`SKCLLoss`, :class:`BCLLoss`)."""
