@@ -3,6 +3,7 @@
     python tools/run_seeds.py CONFIG --seeds 0 1 2 [--work-dir DIR] [--gpus N]
         [--collect-only] [--metric-prefix long_tail] [--out results.md]
         [-- extra tools/train.py arguments]
+    python tools/run_seeds.py --compare CONFIG_A CONFIG_B --seeds 0 1 2 [...]
 
 Seed ``s`` trains into ``DIR/seed_<s>`` with ``--cfg-options randomness.seed=<s>``,
 one seed after the other (``--gpus 1``: tools/train.py; ``--gpus N``:
@@ -15,20 +16,25 @@ from its scalars.json (see tools/analysis_tools/seed_results.py) and the best
 top1 / many / medium / few and a table per seed, printed as Markdown and written
 to ``--out`` (default ``DIR/results.md``) with a JSON copy next to it.
 ``--collect-only`` skips training and only reads existing runs.
+
+``--compare A B`` trains both configs with the same seeds (into
+``DIR/<config name>/seed_<s>``, DIR defaulting to ``work_dirs``: the layout of
+tools/reproduce.py, whose runs it can collect) and adds the paired per-seed
+difference A - B of every metric with its 95 % t interval
+(tools/analysis_tools/paired_stats.py); default report
+``DIR/compare_<A>_vs_<B>.md``.
 """
 import argparse
-import collections
-import json
-import os
 import os.path as osp
-import subprocess
 import sys
-import time
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.dirname(TOOLS))
 
-from analysis_tools.run_progress import RunFollower
+from analysis_tools.comparison import compare, comparison_markdown
+from analysis_tools.report_file import write_report
+from analysis_tools.run_launch import (RunFailed, build_command,
+                                       exit_on_sigterm, train_run)
 from analysis_tools.seed_results import format_markdown, summarize
 
 from skcl_mm.utils.config_file import check_config_path
@@ -43,11 +49,16 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Run a config over several seeds; mean ± std of the results',
         epilog='Arguments after "--" go to tools/train.py (e.g. -- --amp).')
-    parser.add_argument('config', help='train config file')
+    parser.add_argument('config', nargs='?', help='train config file')
+    parser.add_argument('--compare', nargs=2, metavar=('CONFIG_A', 'CONFIG_B'),
+                        help='train / collect two configs with the same seeds and '
+                        'report the paired difference A - B with a 95 %% interval')
     parser.add_argument('--seeds', type=int, nargs='+', required=True,
                         help='seeds, one run each (randomness.seed)')
     parser.add_argument('--work-dir', help='parent of the seed_<s> run folders '
-                        '(default: work_dirs/<config name>)')
+                        '(default: work_dirs/<config name>); with --compare the '
+                        'parent of the <config name>/seed_<s> folders (default: '
+                        'work_dirs)')
     parser.add_argument('--gpus', type=int, default=1,
                         help='processes per run: 1 -> tools/train.py, N > 1 -> '
                         'tools/dist_train.sh (GPUs, or gloo processes on a CPU)')
@@ -63,6 +74,11 @@ def parse_args(argv=None):
                         'a .json copy is written next to it')
     args = parser.parse_args(argv)
     args.extra = extra
+    if (args.config is None) == (args.compare is None):
+        parser.error('give one CONFIG, or --compare CONFIG_A CONFIG_B (not both)')
+    if args.compare and args.compare[0] == args.compare[1]:
+        parser.error(f'--compare needs two different configs, got {args.compare[0]} '
+                     'twice')
     if len(set(args.seeds)) != len(args.seeds):
         parser.error(f'--seeds has repeats: {args.seeds}')
     out_of_range = [s for s in args.seeds if not 0 <= s < 2**32]
@@ -76,8 +92,8 @@ def parse_args(argv=None):
     if args.gpus < 1:
         parser.error(f'--gpus must be >= 1, got {args.gpus}')
     check_extra(parser, extra)
-    if args.work_dir is None:
-        args.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.work_dir is None and not args.compare:
+        args.work_dir = osp.join('work_dirs', config_name(args.config))
     return args
 
 
@@ -95,102 +111,78 @@ def seed_dir(work_dir: str, seed: int) -> str:
     return osp.join(work_dir, f'seed_{seed}')
 
 
-def build_command(config, seed, work_dir, gpus=1, extra=()):
-    """The command line that trains ``config`` with ``seed`` into ``work_dir``."""
-    if gpus == 1:
-        cmd = [sys.executable, osp.join(TOOLS, 'train.py'), config]
-    else:
-        cmd = ['bash', osp.join(TOOLS, 'dist_train.sh'), config, str(gpus)]
-    # DictAction merges repeated --cfg-options; the seed comes last and wins.
-    return cmd + ['--work-dir', work_dir, *extra,
-                  '--cfg-options', f'randomness.seed={seed}']
+def config_name(config: str) -> str:
+    return osp.splitext(osp.basename(config))[0]
 
 
-def train_seeds(args):
+def config_work_dir(args, config: str) -> str:
+    """Parent of the seed folders of ``config``: ``--work-dir`` itself for one
+    config, ``<--work-dir or work_dirs>/<config name>`` with --compare."""
+    if not args.compare:
+        return args.work_dir
+    return osp.join(args.work_dir or 'work_dirs', config_name(config))
+
+
+def train_seeds(args, config: str) -> None:
     for seed in args.seeds:
-        train_seed(args, seed)
+        train_seed(args, config, seed)
 
 
-def train_seed(args, seed, poll_s=2.0):
+def train_seed(args, config: str, seed: int) -> None:
     """Train one seed, its output in ``seed_<s>/train.out``, printing a line
     per validation; on a failure print the log's end and stop."""
-    work_dir = seed_dir(args.work_dir, seed)
-    cmd = build_command(args.config, seed, work_dir, args.gpus, args.extra)
-    log_path = osp.join(work_dir, 'train.out')
-    os.makedirs(work_dir, exist_ok=True)
-    metric = f'{args.metric_prefix}/top1'
-    follower = RunFollower(work_dir, metric)
-    say(f'seed {seed}: training, log in {log_path}')
-    start = time.monotonic()
-    with open(log_path, 'a') as log:
-        log.write(f'[run_seeds] {" ".join(cmd)}\n')
-        log.flush()
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            while proc.poll() is None:
-                time.sleep(poll_s)
-                report_progress(seed, follower, metric)
-        except BaseException as err:  # the run ends with the tool
-            if not isinstance(err, KeyboardInterrupt):  # (Ctrl-C reached it too)
-                proc.terminate()
-            wait_or_kill(proc)
-            raise
-    report_progress(seed, follower, metric)
-    if proc.returncode != 0:
-        say(f'seed {seed} failed (exit {proc.returncode}); the end of {log_path}:')
-        print(log_tail(log_path), flush=True)
-        raise SystemExit(f'[run_seeds] seed {seed} failed; its full log is {log_path}. '
-                         'Fix it and rerun that seed, then use --collect-only.')
-    say(f'seed {seed}: finished in {time.monotonic() - start:.0f} s')
-
-
-def report_progress(seed, follower, metric):
-    for validation in follower.poll():
-        say(f'seed {seed}: {validation["at"]}, {metric} {validation["value"]:.2f}')
-
-
-def wait_or_kill(proc, timeout_s=30):
+    work_dir = seed_dir(config_work_dir(args, config), seed)
+    cmd = build_command(config, seed, work_dir, args.gpus, args.extra)
+    label = f'{config_name(config)} seed {seed}' if args.compare else f'seed {seed}'
+    say(f'{label}: training, log in {osp.join(work_dir, "train.out")}')
     try:
-        proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def log_tail(path, lines=25):
-    with open(path, errors='replace') as f:
-        return ''.join(collections.deque(f, maxlen=lines)).rstrip()
+        seconds = train_run(cmd, work_dir, label, say, f'{args.metric_prefix}/top1')
+    except RunFailed as err:
+        raise SystemExit(f'[run_seeds] {err}. Fix it and rerun that seed, then '
+                         'use --collect-only.') from None
+    say(f'{label}: finished in {seconds:.0f} s')
 
 
 def say(message):
     print(f'[run_seeds] {message}', flush=True)
 
 
-def write_report(summary, markdown, out):
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    with open(out, 'w') as f:
-        f.write(markdown)
-    json_path = osp.splitext(out)[0] + '.json'
-    with open(json_path, 'w') as f:
-        json.dump(summary, f, indent=2)
-    return json_path
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    if not args.collect_only:
-        check_config_path(args.config)
-        train_seeds(args)
-    work_dirs = {s: seed_dir(args.work_dir, s) for s in args.seeds}
+def collect(args, config: str) -> dict:
+    root = config_work_dir(args, config)
+    work_dirs = {s: seed_dir(root, s) for s in args.seeds}
     try:
         summary = summarize(work_dirs, args.metric_prefix, args.allow_unfinished)
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'[run_seeds] {err}') from None
-    summary['config'] = args.config
-    markdown = format_markdown(summary, title=osp.basename(args.config))
+    summary['config'] = config
+    return summary
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    exit_on_sigterm()
+    configs = args.compare or [args.config]
+    if not args.collect_only:
+        for config in configs:
+            check_config_path(config)
+        for config in configs:
+            train_seeds(args, config)
+    summaries = [collect(args, config) for config in configs]
+    markdown = ''.join(format_markdown(summary, title=osp.basename(summary['config']))
+                       for summary in summaries)
+    report = summaries[0]
+    if args.compare:
+        names = [config_name(c) for c in configs]
+        result = compare(*summaries)
+        markdown += '\n' + '\n'.join(comparison_markdown(*names, result))
+        report = dict(configs=dict(zip(names, summaries)),
+                      comparison=dict(a=names[0], b=names[1], **result))
+        out = args.out or osp.join(args.work_dir or 'work_dirs',
+                                   f'compare_{names[0]}_vs_{names[1]}.md')
+    else:
+        out = args.out or osp.join(args.work_dir, 'results.md')
     print(markdown, flush=True)
-    out = args.out or osp.join(args.work_dir, 'results.md')
-    json_path = write_report(summary, markdown, out)
+    json_path = write_report(report, markdown, out)
     print(f'[run_seeds] wrote {out} and {json_path}')
 
 

@@ -135,3 +135,60 @@ def test_arguments():
                 ['--seeds', '1', '--', '--cfg-options', 'randomness.seed=4']):
         with pytest.raises(SystemExit):
             tool.parse_args(['a.py', *bad])
+
+
+LOW_LR = 'tests/data/configs/linear_cifar10_lt_low_lr.py'
+
+
+@pytest.fixture(scope='module')
+def compared(tmp_path_factory, env):
+    """run_seeds.py --compare: both configs, seeds 0 and 1, 2 iterations each."""
+    root = tmp_path_factory.mktemp('compare')
+    proc = run_tool(['tools/run_seeds.py', '--compare', CONFIG, LOW_LR, '--seeds', '0',
+                     '1', '--work-dir', str(root), '--', '--cfg-options',
+                     'train_dataloader.batch_size=4'], env)
+    return root, proc.stdout
+
+
+def test_compare_trains_both_configs_in_their_own_dirs(compared):
+    root, log = compared
+    for name in ('linear_cifar10_lt', 'linear_cifar10_lt_low_lr'):
+        for seed in (0, 1):
+            assert (root / name / f'seed_{seed}' / 'iter_2.pth').is_file()
+            assert f'[run_seeds] {name} seed {seed}: training, log in' in log
+    dumped = (root / 'linear_cifar10_lt_low_lr' / 'seed_1' /
+              'linear_cifar10_lt_low_lr.py').read_text()
+    assert 'lr=0.01' in dumped and 'seed=1' in dumped
+
+
+def test_compare_reports_the_paired_difference_by_hand(compared, env):
+    root, log = compared
+    out = root / 'compare_linear_cifar10_lt_vs_linear_cifar10_lt_low_lr.md'
+    report = json.loads(out.with_suffix('.json').read_text())
+    a, b = (report['configs'][n]['per_seed'] for n in
+            ('linear_cifar10_lt', 'linear_cifar10_lt_low_lr'))
+    diffs = [a[s]['last']['top1'] - b[s]['last']['top1'] for s in ('0', '1')]
+    mean = sum(diffs) / 2
+    half = 12.7062 * abs(diffs[0] - diffs[1]) / 2**0.5 / 2**0.5  # t * s / sqrt(n)
+    top1 = report['comparison']['last']['top1']
+    assert top1['mean'] == pytest.approx(mean)
+    assert top1['ci'] == pytest.approx([mean - half, mean + half], abs=1e-3)
+    markdown = out.read_text()
+    assert '### linear_cifar10_lt − linear_cifar10_lt_low_lr (paired by seed)' in markdown
+    assert f'| last | {mean:+.2f} [{mean - half:+.2f}, {mean + half:+.2f}] |' in markdown
+    # --collect-only reads the same runs again, training nothing
+    again = run_tool(['tools/run_seeds.py', '--compare', CONFIG, LOW_LR, '--seeds', '0',
+                      '1', '--work-dir', str(root), '--collect-only'], env).stdout
+    assert 'training' not in again and markdown in again
+
+
+def test_compare_mistakes():
+    tool = load_tool()
+    for bad in (['--compare', 'a.py', 'a.py', '--seeds', '1'],
+                ['a.py', '--compare', 'a.py', 'b.py', '--seeds', '1'],
+                ['--seeds', '1']):
+        with pytest.raises(SystemExit):
+            tool.parse_args(bad)
+    args = tool.parse_args(['--compare', 'x/a.py', 'y/b.py', '--seeds', '0'])
+    assert args.work_dir is None
+    assert tool.config_work_dir(args, 'y/b.py') == osp.join('work_dirs', 'b')

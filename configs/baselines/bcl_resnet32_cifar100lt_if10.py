@@ -1,0 +1,4 @@
+# BCL twin of configs/skcl_resnet32_cifar100lt_if10.py (paper Table 1, BCL
+# row: 64.01 top-1).
+_base_ = './bcl_resnet32_cifar100lt.py'
+train_dataloader = dict(dataset=dict(imbalance_factor=10))

@@ -1,0 +1,4 @@
+# BCL twin of configs/skcl_resnet32_cifar10lt_if50.py (paper Table 1, BCL
+# row: 87.26 top-1).
+_base_ = './bcl_resnet32_cifar10lt.py'
+train_dataloader = dict(dataset=dict(imbalance_factor=50))

@@ -1,0 +1,207 @@
+"""Reproduce a table of the paper: every config of it, over seeds, one command.
+
+    python tools/reproduce.py TABLE [--seeds 0 1 2] [--work-dir work_dirs/reproduce]
+        [--gpus N | --slurm PARTITION --gpus N] [--only NAME ...] [--dry-run]
+        [--collect-only] [--allow-unfinished] [--out REPORT.md]
+        [-- extra tools/train.py arguments]
+
+TABLE is one of table1 (CIFAR-LT, imbalance 100/50/10, SKCL and BCL), table2
+(many/medium/few, CIFAR-100-LT), table3 (ImageNet-LT), table4 (graph-link
+ablation) or quickstart (the offline digits). The configs of a table, the
+paper's numbers and which configs are compared with which are read from the
+metafiles (model-index.yml). Each run trains through the normal tools
+(tools/train.py, tools/dist_train.sh with --gpus N, tools/slurm_train.sh with
+--slurm) into ``WORK_DIR/<config name>/seed_<s>``, seed-major (seed 0 of every
+config first). The tool is resumable: a finished run is skipped, an
+interrupted one resumes from its last checkpoint; a run dir that was started
+with other settings (config contents, extra arguments, processes) stops the
+tool before any training, naming what differs. ``--dry-run`` lists every run,
+its state and the paper's number it will be compared with.
+
+The report (Markdown, with a JSON copy next to it; default
+``WORK_DIR/<table>.md``): per config mean ± sample std at the best and the
+last evaluation beside the paper's number and the difference, and per compared
+pair the paired per-seed difference with a 95 % t interval.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+TOOLS = osp.dirname(osp.abspath(__file__))
+REPO = osp.dirname(TOOLS)
+sys.path.insert(0, REPO)
+
+from analysis_tools.metafile import (TABLE_TITLES, MetafileError, load_models,
+                                     table_models, table_pairs)
+from analysis_tools.report_file import write_report
+from analysis_tools.reproduce_report import build_report, report_markdown
+from analysis_tools.run_launch import (RunFailed, build_command,
+                                       exit_on_sigterm, train_run)
+from analysis_tools.run_record import (differences, expected_record,
+                                       read_record, run_state, write_record)
+from analysis_tools.seed_results import summarize
+
+
+def parse_args(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = []
+    if '--' in argv:
+        cut = argv.index('--')
+        argv, extra = argv[:cut], argv[cut + 1:]
+    parser = argparse.ArgumentParser(
+        description='Train every config of a paper table over seeds; report '
+        'against the paper with paired statistics',
+        epilog='Arguments after "--" go to tools/train.py for every run.')
+    parser.add_argument('table', choices=sorted(TABLE_TITLES))
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--work-dir', default=osp.join('work_dirs', 'reproduce'),
+                        help='runs go to WORK_DIR/<config name>/seed_<s> '
+                        '(shared by tables: table2 reuses table1\'s runs)')
+    parser.add_argument('--gpus', type=int, default=1,
+                        help='processes per run (tools/dist_train.sh for N > 1, or '
+                        'GPUS=N for --slurm); the total batch grows with N')
+    parser.add_argument('--slurm', metavar='PARTITION',
+                        help='train each run with tools/slurm_train.sh on PARTITION')
+    parser.add_argument('--only', nargs='+', metavar='NAME',
+                        help='only these configs of the table (metafile names)')
+    parser.add_argument('--dry-run', action='store_true',
+                        help='list the runs, their state and the paper\'s numbers')
+    parser.add_argument('--collect-only', action='store_true',
+                        help='train nothing; report the runs that are there')
+    parser.add_argument('--allow-unfinished', action='store_true',
+                        help='report runs that stopped before their last epoch')
+    parser.add_argument('--out', help='report file (default WORK_DIR/<table>.md)')
+    args = parser.parse_args(argv)
+    args.extra = extra
+    if len(set(args.seeds)) != len(args.seeds) or min(args.seeds) < 0:
+        parser.error(f'--seeds must be distinct whole numbers >= 0, got {args.seeds}')
+    if args.gpus < 1:
+        parser.error(f'--gpus must be >= 1, got {args.gpus}')
+    for arg in extra:
+        if arg.split('=')[0] in ('--work-dir', '--resume') or \
+                arg.startswith('randomness.seed='):
+            parser.error(f'"{arg}" after "--": the tool sets the work dir, the seed '
+                         'and resuming of every run itself; remove it')
+    return args
+
+
+def planned_runs(args, models):
+    """``[(model, seed, run_dir)]`` of the trained configs, seed-major."""
+    trained = [m for m in models if m.config]
+    if args.only:
+        unknown = sorted(set(args.only) - {m.name for m in trained})
+        if unknown:
+            raise SystemExit(f'[reproduce] --only {unknown}: not a config of '
+                             f'{args.table}; its configs: {[m.name for m in trained]}')
+        trained = [m for m in trained if m.name in args.only]
+    return [(m, seed, osp.join(args.work_dir, m.name, f'seed_{seed}'))
+            for seed in args.seeds for m in trained]
+
+
+def check_runs(args, runs):
+    """Each run's state; stops (naming the differences) when a run dir holds a
+    run of other settings or something the tool did not start."""
+    states, clashes = [], []
+    for model, seed, run_dir in runs:
+        record = expected_record(model.config, seed, args.extra, args.gpus)
+        old = read_record(run_dir)
+        if old is None and osp.isdir(run_dir) and os.listdir(run_dir):
+            clashes.append(f'{run_dir} holds files that tools/reproduce.py did not '
+                           'start (no reproduce_run.json)')
+        elif old is not None and (diff := differences(old, record)):
+            clashes.append(f'{run_dir} was started with other settings: '
+                           + '; '.join(diff))
+        states.append((model, seed, run_dir, record, run_state(run_dir)))
+    if clashes:
+        raise SystemExit('[reproduce] ' + '\n  '.join(clashes) + '\nUse another '
+                         '--work-dir for these settings, or move those run dirs away.')
+    return states
+
+
+def say(message):
+    print(f'[reproduce] {message}', flush=True)
+
+
+def dry_run(args, models, states):
+    todo = sum(state != 'finished' for *_, state in states)
+    print(f'{TABLE_TITLES[args.table]}\n{len(states)} runs ({todo} to train or '
+          f'resume) under {args.work_dir}:')
+    for model, seed, run_dir, _, state in states:
+        paper = model.paper(args.table)
+        numbers = ('no paper number' if paper is None else ', '.join(
+            f'{k} {v:.2f}' for k, v in paper.metrics.items()) + f' ({paper.source})')
+        cmd = build_command(model.config, seed, run_dir, args.gpus, args.extra,
+                            args.slurm, resume=state == 'resume')
+        print(f'{model.name} seed {seed}: {state}; compared with {numbers}\n'
+              f'    {" ".join(cmd)}')
+    for model in models:
+        paper = model.paper(args.table)
+        if model.config is None and paper is not None:
+            print(f'{model.name} ({model.collection}): not trained here, reported '
+                  f'beside the table: {paper.metrics} ({paper.source})')
+
+
+def train_all(args, states):
+    todo = [s for s in states if s[4] != 'finished']
+    say(f'{len(states)} runs, {len(states) - len(todo)} finished, '
+        f'{len(todo)} to train')
+    for i, (model, seed, run_dir, record, state) in enumerate(todo, 1):
+        label = f'{model.name} seed {seed}'
+        resume = state == 'resume'
+        say(f'[{i}/{len(todo)}] {label}: {"resuming" if resume else "training"}, '
+            f'log in {osp.join(run_dir, "train.out")}')
+        write_record(run_dir, record)
+        cmd = build_command(model.config, seed, run_dir, args.gpus, args.extra,
+                            args.slurm, resume=resume)
+        try:
+            seconds = train_run(cmd, run_dir, label, say)
+        except RunFailed as err:
+            raise SystemExit(f'[reproduce] {err}. Fix it and run the same command '
+                             'again: finished runs are kept, this one resumes.') from None
+        except KeyboardInterrupt:
+            say(f'interrupted during {label}; its checkpoints stay in {run_dir}. '
+                'Run the same command again to resume it and train the rest.')
+            raise SystemExit(130) from None
+        write_record(run_dir, dict(record, finished=True))
+        say(f'{label}: finished in {seconds:.0f} s')
+
+
+def collect(args, runs):
+    by_model = {}
+    for model, seed, run_dir in runs:
+        by_model.setdefault(model.name, {})[seed] = run_dir
+    try:
+        return {name: dict(summarize(dirs, 'long_tail', args.allow_unfinished),
+                           config=next(m.config for m, _, _ in runs if m.name == name))
+                for name, dirs in by_model.items()}
+    except (FileNotFoundError, ValueError) as err:
+        raise SystemExit(f'[reproduce] {err}') from None
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    exit_on_sigterm()
+    try:
+        index = load_models()
+        models, pairs = table_models(index, args.table), table_pairs(index, args.table)
+    except MetafileError as err:
+        raise SystemExit(f'[reproduce] {err}') from None
+    runs = planned_runs(args, models)
+    if not args.collect_only:
+        states = check_runs(args, runs)
+        if args.dry_run:
+            return dry_run(args, models, states)
+        train_all(args, states)
+    summaries = collect(args, runs)
+    report = build_report(args.table, models, summaries, pairs, args.seeds,
+                          args.work_dir)
+    markdown = report_markdown(report)
+    print(markdown, flush=True)
+    out = args.out or osp.join(args.work_dir, f'{args.table}.md')
+    json_path = write_report(report, markdown, out)
+    say(f'wrote {out} and {json_path}')
+
+
+if __name__ == '__main__':
+    main()
