@@ -43,7 +43,9 @@ def parse_args(argv=None):
                         "dataset's sorted classes may not follow: give only "
                         'the config for the order training uses')
     parser.add_argument('--source', choices=['descriptions', 'names'])
-    parser.add_argument('--mode', help="'both', 'F-F' or 'C-F'")
+    parser.add_argument('--mode', help="'both', 'F-F', 'C-F' or 'C-F-parent' (each "
+                        "class's own superclass; needs the label tree: --hierarchy "
+                        "or a config)")
     parser.add_argument('-k', '--num-neighbours', type=int, help='K')
     parser.add_argument('--encoder', help='sentence-transformer directory or '
                         'name (default: all-MiniLM-L6-v2, offline)')
@@ -139,8 +141,9 @@ def resolve(args):
     return settings, level_classes, fine_to_level
 
 
-def build(settings, level_classes, device='cpu'):
-    """The graph for resolved settings (loads the description file if any)."""
+def build(settings, level_classes, device='cpu', fine_to_level=None):
+    """The graph for resolved settings (loads the description file if any);
+    ``fine_to_level`` is the label tree (mode ``'C-F-parent'`` needs it)."""
     from skcl_mm.semantics.encoder import SentenceEncoder
     from skcl_mm.semantics.graph import build_semantic_graph
     descriptions, description_file = None, None
@@ -155,7 +158,7 @@ def build(settings, level_classes, device='cpu'):
         level_classes, descriptions, mode=settings['mode'],
         num_neighbours=settings.get('num_neighbours'), source=settings['source'],
         encoder=encoder, cache_dir=settings.get('cache_dir'),
-        description_file=description_file)
+        description_file=description_file, fine_to_level=fine_to_level)
 
 
 def main(argv=None) -> int:
@@ -166,7 +169,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     settings, level_classes, fine_to_level = resolve(args)
     try:
-        graph = build(settings, level_classes, args.device)
+        graph = build(settings, level_classes, args.device, fine_to_level)
     except (MissingDescriptionsError, DescriptionFileError,
             EncoderUnavailableError, FileNotFoundError) as err:
         print(f'error: {err}', file=sys.stderr)

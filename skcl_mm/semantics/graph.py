@@ -23,8 +23,9 @@ from .graph_cache import (default_cache_dir, embedding_cache_key,
                           graph_cache_key, load_cached, save_cached)
 from .graph_checks import (check_level_classes, check_node_levels,
                            check_similarity)
-from .graph_contract import (candidate_mask, normalize_mode,
+from .graph_contract import (candidate_key, candidate_mask, normalize_mode,
                              resolve_num_neighbours)
+from .graph_diagnostics import warn_hubs
 
 TEXT_SOURCES = ('descriptions', 'names')
 
@@ -109,7 +110,8 @@ def level_sizes(levels: Sequence[int]) -> list:
 
 
 def top_k_neighbours(similarity: np.ndarray, levels: Sequence[int],
-                     mode: str = 'both', num_neighbours: int = 2) -> torch.Tensor:
+                     mode: str = 'both', num_neighbours: int = 2,
+                     fine_to_level=None) -> torch.Tensor:
     """``I_y`` for every fine class: the K most similar candidates, ties by node id.
 
     Args:
@@ -119,6 +121,8 @@ def top_k_neighbours(similarity: np.ndarray, levels: Sequence[int],
         mode (str): ``'both'``, ``'F-F'`` or ``'C-F'``.
         num_neighbours (int): K. Larger than the candidate set: clamped, with
             a warning.
+        fine_to_level (optional): ``(n_levels, n_fine)`` label tree, for
+            ``'C-F-parent'`` (see :mod:`~skcl_mm.semantics.graph_contract`).
 
     Returns:
         torch.Tensor: ``(n_fine, K)`` int64 node ids, most similar first.
@@ -130,7 +134,7 @@ def top_k_neighbours(similarity: np.ndarray, levels: Sequence[int],
         raise ValueError(f'similarity must be ({len(levels)}, {len(levels)}) '
                          f'for {len(levels)} nodes, got {sim.shape}.')
     check_similarity(sim, n_fine)
-    mask = candidate_mask(levels, n_fine, mode)
+    mask = candidate_mask(levels, n_fine, mode, fine_to_level)
     k = resolve_num_neighbours(num_neighbours, mode, level_sizes(levels),
                                'num_neighbours')
     scores = np.where(mask, sim[:n_fine], -np.inf)
@@ -192,7 +196,8 @@ def build_semantic_graph(level_classes: Sequence[Sequence[str]],
                          mode: str = 'both', num_neighbours: int = 2,
                          source: str = 'descriptions', encoder=None,
                          cache_dir=None,
-                         description_file: Optional[str] = None) -> SemanticGraph:
+                         description_file: Optional[str] = None,
+                         fine_to_level=None) -> SemanticGraph:
     """Embed every node's text and take the Top-K neighbours of each fine class.
 
     Args:
@@ -208,9 +213,16 @@ def build_semantic_graph(level_classes: Sequence[Sequence[str]],
             (``$SKCL_MM_CACHE`` or ``~/.cache/skcl_mm``); False: no cache.
         description_file (str, optional): Source of ``descriptions``, named
             in the error when some are missing.
+        fine_to_level (optional): ``(n_levels, n_fine)`` label tree (the
+            dataset's metainfo), needed by mode ``'C-F-parent'``.
 
     Returns:
         SemanticGraph: The graph; a cache hit does not load the encoder.
+
+    Warns:
+        SemanticGraphHubWarning: A fine class is a neighbour of far more
+            classes than a random table makes it (named, with those classes;
+            :mod:`skcl_mm.semantics.graph_diagnostics`).
     """
     mode = normalize_mode(mode)
     level_classes = check_level_classes(level_classes)
@@ -221,20 +233,23 @@ def build_semantic_graph(level_classes: Sequence[Sequence[str]],
                                'num_neighbours')
     encoder = build_encoder(encoder)
     cache_dir = default_cache_dir() if cache_dir is None else cache_dir
-    key = graph_cache_key(texts, names, levels, encoder.identity, mode, k)
+    key = graph_cache_key(texts, names, levels, encoder.identity,
+                          candidate_key(mode, levels, fine_to_level), k)
     cached = load_cached(cache_dir, 'semantic_graphs', key) if cache_dir else None
     if cached is not None and _cache_matches(cached, names, k):
+        warn_hubs(cached['neighbours'], levels, mode, names, fine_to_level)
         return SemanticGraph(torch.from_numpy(cached['neighbours'].astype(np.int64)),
                              cached['similarity'], cached['embeddings'], names,
                              levels, mode, source, encoder.identity, True)
     embeddings = _embed(texts, encoder, cache_dir)
     similarity = cosine_similarity(embeddings)
-    neighbours = top_k_neighbours(similarity, levels, mode, k)
+    neighbours = top_k_neighbours(similarity, levels, mode, k, fine_to_level)
     if cache_dir:
         save_cached(cache_dir, 'semantic_graphs', key, dict(
             embeddings=embeddings, similarity=similarity,
             neighbours=neighbours.numpy(), node_names=np.array(names),
             node_levels=np.array(levels, dtype=np.int64)))
+    warn_hubs(neighbours.numpy(), levels, mode, names, fine_to_level)
     return SemanticGraph(neighbours, similarity, embeddings, names, levels,
                          mode, source, encoder.identity, False)
 

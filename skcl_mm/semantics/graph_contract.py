@@ -10,7 +10,11 @@ candidates of the mode (docs/loss.md, "Modes and K"):
 
 * ``'both'``: every other node (the paper's SKCL);
 * ``'F-F'``: the other nodes of the finest level (Table 4 "F-F only");
-* ``'C-F'``: the nodes of the coarser levels (Table 4 "C-F only").
+* ``'C-F'``: the nodes of the coarser levels (Table 4 "C-F only");
+* ``'C-F-parent'``: only the fine class's own ancestors, one node per coarser
+  level (the paper's literal "C-F only": "only the corresponding
+  coarse-grained category"). This candidate set comes from the label tree
+  (``fine_to_level``), not from the similarity.
 
 A model that needs a graph describes it with a :class:`GraphRequest`
 (``head.semantic_graph_request()``); ``SemanticGraphHook`` builds that graph
@@ -27,14 +31,19 @@ import torch
 
 from skcl_mm.utils.checks import check_int
 
-GRAPH_MODES = ('both', 'F-F', 'C-F')
+GRAPH_MODES = ('both', 'F-F', 'C-F', 'C-F-parent')
+HIERARCHY_MODES = ('C-F-parent', )  # candidate sets read from the label tree
 DEFAULT_NUM_NEIGHBOURS = 2  # K of the paper's CIFAR runs
 _MODE_ALIASES = {'both': 'both', 'all': 'both', 'f-f': 'F-F', 'ff': 'F-F',
-                 'c-f': 'C-F', 'cf': 'C-F'}
+                 'c-f': 'C-F', 'cf': 'C-F', 'c-f-parent': 'C-F-parent',
+                 'cf-parent': 'C-F-parent', 'parent': 'C-F-parent'}
+TREE_FIX = ("train on a dataset with a label tree (LongTailHierarchyDataset("
+            "hierarchy=...), whose metainfo carries fine_to_level), or pass "
+            'fine_to_level=(n_levels, n_fine) class ids, coarsest level first')
 
 
 def normalize_mode(mode, where: str = 'graph mode') -> str:
-    """``'both'``, ``'F-F'`` or ``'C-F'`` from any spelling (``'ff'``, ``'c_f'``).
+    """A name of :data:`GRAPH_MODES` from any spelling (``'ff'``, ``'cf_parent'``).
 
     Args:
         mode (str): The mode as written in a config or on the command line.
@@ -57,7 +66,8 @@ def normalize_mode(mode, where: str = 'graph mode') -> str:
     raise ValueError(
         f'{where} must be one of {GRAPH_MODES}, got {mode!r} '
         f"({type(mode).__name__}): 'both' is the paper's SKCL, 'F-F' / 'C-F' "
-        f'its ablations (Table 4).{hint}')
+        "its ablations (Table 4), 'C-F-parent' the C-F ablation with the own "
+        f'superclass as the only coarse target.{hint}')
 
 
 def num_candidates(mode: str, level_num_classes: Sequence[int]) -> int:
@@ -69,11 +79,50 @@ def num_candidates(mode: str, level_num_classes: Sequence[int]) -> int:
     """
     num_nodes, num_fine = sum(level_num_classes), level_num_classes[-1]
     sizes = {'both': num_nodes - 1, 'F-F': num_fine - 1,
-             'C-F': num_nodes - num_fine}
+             'C-F': num_nodes - num_fine,
+             'C-F-parent': len(level_num_classes) - 1}
     return sizes[normalize_mode(mode)]
 
 
-def candidate_mask(levels: Sequence[int], n_fine: int, mode: str) -> np.ndarray:
+def ancestor_nodes(levels: Sequence[int], fine_to_level) -> np.ndarray:
+    """Node ids of every fine class's ancestors, the nearest level first.
+
+    Args:
+        levels (Sequence[int]): ``(n,)`` level of every node in node-id order
+            (fine nodes first, then each coarser level going up).
+        fine_to_level (Sequence[Sequence[int]]): ``(n_levels, n_fine)`` class
+            of every fine class at every level, coarsest first (the dataset's
+            metainfo ``fine_to_level``; its last row is the identity).
+
+    Returns:
+        np.ndarray: ``(n_fine, n_levels - 1)`` int64 node ids.
+
+    Raises:
+        ValueError: No tree, or one that does not fit the levels; the message
+            says how to give it.
+    """
+    levels = np.asarray(levels)
+    sizes = [int((levels == level).sum()) for level in range(int(levels.max()) + 1)]
+    if fine_to_level is None:
+        raise ValueError(f"graph mode 'C-F-parent' needs the label tree: {TREE_FIX}.")
+    tree = np.asarray(fine_to_level)
+    if tree.shape != (len(sizes), sizes[-1]) or not np.issubdtype(tree.dtype, np.integer):
+        raise ValueError(
+            f'fine_to_level must be ({len(sizes)}, {sizes[-1]}) class ids (n_levels, '
+            f'n_fine) for levels {sizes}, got shape {tree.shape} of {tree.dtype}: '
+            f'{TREE_FIX}.')
+    for level, size in enumerate(sizes):
+        if tree[level].min() < 0 or tree[level].max() >= size:
+            raise ValueError(f'fine_to_level[{level}] holds ids outside [0, {size}) '
+                             f'(level {level} has {size} classes): {TREE_FIX}.')
+    offsets = [int(np.argmax(levels == level)) for level in range(len(sizes))]
+    coarser = range(len(sizes) - 2, -1, -1)  # the parent's level first
+    columns = [offsets[level] + tree[level] for level in coarser]
+    return np.array(columns, dtype=np.int64).T.reshape(sizes[-1], len(sizes) - 1)
+
+
+def candidate_mask(levels: Sequence[int], n_fine: int, mode: str,
+                   fine_to_level=None) -> np.ndarray:
     """Which nodes may be neighbours of each fine class.
 
     Args:
@@ -81,6 +130,8 @@ def candidate_mask(levels: Sequence[int], n_fine: int, mode: str) -> np.ndarray:
             (see :func:`skcl_mm.semantics.graph.node_levels`).
         n_fine (int): Number of fine classes (nodes ``0..n_fine-1``).
         mode (str): A graph mode.
+        fine_to_level (Sequence[Sequence[int]], optional): ``(n_levels,
+            n_fine)`` label tree; needed by the :data:`HIERARCHY_MODES`.
 
     Returns:
         np.ndarray: ``(n_fine, n)`` bool, True where node j is a candidate of y.
@@ -92,10 +143,33 @@ def candidate_mask(levels: Sequence[int], n_fine: int, mode: str) -> np.ndarray:
         mask = np.ones((n_fine, len(levels)), dtype=bool)
     elif mode == 'F-F':
         mask = np.broadcast_to(fine, (n_fine, len(levels))).copy()
-    else:
+    elif mode == 'C-F':
         mask = np.broadcast_to(~fine, (n_fine, len(levels))).copy()
+    else:  # 'C-F-parent': the own ancestors only
+        mask = np.zeros((n_fine, len(levels)), dtype=bool)
+        ancestors = ancestor_nodes(levels, fine_to_level)
+        mask[np.arange(n_fine)[:, None], ancestors] = True
     mask[np.arange(n_fine), np.arange(n_fine)] = False  # j != y
     return mask
+
+
+def candidate_key(mode: str, levels: Sequence[int], fine_to_level=None) -> str:
+    """What the candidate sets of ``mode`` depend on, as text for the graph
+    cache key.
+
+    Args:
+        mode (str): A graph mode.
+        levels (Sequence[int]): ``(n,)`` level of every node in node-id order.
+        fine_to_level (optional): ``(n_levels, n_fine)`` label tree.
+
+    Returns:
+        str: The mode; for a hierarchy mode also its ancestor table, checked
+        here, before any text is embedded.
+    """
+    mode = normalize_mode(mode)
+    if mode not in HIERARCHY_MODES:
+        return mode
+    return f'{mode} {ancestor_nodes(levels, fine_to_level).tolist()}'
 
 
 def resolve_num_neighbours(num_neighbours: Optional[int], mode: str,
@@ -137,7 +211,7 @@ class GraphRequest:
     """The semantic graph a model needs: its mode, K and levels.
 
     Attributes:
-        mode (str): ``'both'``, ``'F-F'`` or ``'C-F'``.
+        mode (str): A name of :data:`GRAPH_MODES`.
         num_neighbours (int): K, already clamped to the candidate set.
         level_num_classes (tuple[int, ...]): Classes per level, coarsest first.
     """

@@ -49,6 +49,8 @@ def _point_to_fixture(dataset_cfg, roots):
     if inner['type'] == 'ImageNetLT':
         inner['data_root'] = roots['ImageNetLT']
         inner['metainfo'] = dict(classes=roots['imagenet_classes'])
+        if dataset_cfg.get('hierarchy'):  # a shipped ImageNet tree, cut to the 5 classes
+            dataset_cfg['hierarchy'] = _cut_imagenet_tree(dataset_cfg['hierarchy'], roots)
     if inner.get('data_root') == IMAGE_FOLDER:  # your own images
         inner['data_root'] = roots['image_folder']
         for key in ('hierarchy', 'descriptions'):
@@ -85,10 +87,24 @@ def _two_iterations(cfg, roots, work_dir):
     return Runner.from_cfg(cfg)
 
 
+def _cut_imagenet_tree(hierarchy, roots):
+    """The shipped ImageNet ``hierarchy`` cut to the fixture's classes (a file)."""
+    from tests.fixtures.imagenet_subtrees import cut_hierarchy
+    path = osp.join(roots['ImageNetLT'], f'{hierarchy}_cut.yaml')
+    cut_hierarchy(roots['imagenet_classes'], path, hierarchy)
+    return path
+
+
 def _shrink_imagenet_model(cfg, num_classes):
-    """ResNet-18 with 16 base channels (128-d), 5 classes, float32 on the CPU."""
+    """ResNet-18 with 16 base channels (128-d), 5 classes (and their subtree
+    nodes for a config with a hierarchy), float32 on the CPU."""
+    from skcl_mm.datasets.hierarchies import load_hierarchy
+    dataset = cfg.train_dataloader.dataset
+    levels = [len(names) for names in load_hierarchy(
+        dataset.get('hierarchy'), dataset.dataset.metainfo['classes']).level_classes]
+    assert levels[-1] == num_classes
     cfg.model.backbone = dict(type='ResNet', depth=18, base_channels=16, stem_channels=16)
-    cfg.model.head.update(in_channels=128, level_num_classes=[num_classes],
+    cfg.model.head.update(in_channels=128, level_num_classes=levels,
                           mlp_hidden_channels=64, feat_channels=32)
     cfg.optim_wrapper.type = 'OptimWrapper'
     cfg.optim_wrapper.pop('loss_scale', None)

@@ -77,7 +77,9 @@ def test_builtin_names_must_match_dataset():
 
 
 def test_unknown_hierarchy_file():
-    shipped = "shipped names \\['cifar10', 'cifar100', 'digits'\\]"
+    import re
+    from skcl_mm.datasets.hierarchies import shipped_hierarchy_names
+    shipped = re.escape(f'shipped names {shipped_hierarchy_names()}')
     with pytest.raises(FileNotFoundError, match=shipped):
         load_hierarchy('nonexistent.json', ['a'])
 

@@ -35,10 +35,12 @@ def test_every_class_present_and_valid(name):
     level_classes = load_class_lists(name).level_classes
     texts = load_descriptions(name)
     expected = {c for level in level_classes for c in level}
-    assert set(texts) == expected
-    problems = {c: validate_answer(texts[c], c) for c in expected}
+    # 'imagenet' also describes the 13 nodes of 'imagenet_wordnet12'
+    # (tests/test_semantics/test_imagenet_subtree_descriptions.py)
+    assert expected <= set(texts)
+    problems = {c: validate_answer(texts[c], c) for c in texts}
     assert not {c: p for c, p in problems.items() if p}
-    assert all(20 <= len(texts[c].split()) <= 300 for c in expected)
+    assert all(20 <= len(texts[c].split()) <= 300 for c in texts)
     assert set_problems(texts) == ({}, {})  # English, no duplicates
 
 
@@ -46,7 +48,7 @@ def test_every_class_present_and_valid(name):
 def test_records_its_class_list_and_loads_without_warning(name):
     level_classes = load_class_lists(name).level_classes
     header = read_description_file(description_set_path(name))['header']
-    (record, ) = header[RECORD_KEY]
+    record = header[RECORD_KEY][0]  # its own list first (imagenet records two)
     assert record['classes'] == name and matches(record, level_classes)
     with warnings.catch_warnings():
         warnings.simplefilter('error')

@@ -74,6 +74,17 @@ def test_descriptions_and_hierarchy(tool, description_file, tmp_path, capsys):
         assert (out / picture).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 
 
+def test_parent_mode_takes_the_tree_from_the_hierarchy(tool, description_file,
+                                                       tmp_path, capsys):
+    code = tool.main(['--descriptions', description_file, '--hierarchy', 'cifar10',
+                      '--mode', 'C-F-parent', '--out-dir', str(tmp_path / 'out'),
+                      '--cache-dir', str(tmp_path / 'cache')])
+    assert code == 0
+    table = read_neighbours(tmp_path / 'out' / 'neighbours.csv')
+    assert table['airplane'] == ['vehicles'] and table['cat'] == ['animals']
+    capsys.readouterr()
+
+
 def test_missing_descriptions_exit_code_and_message(tool, tmp_path, capsys):
     level_classes = builtin_hierarchy('cifar10').level_classes
     doc = build_description_set(TEXTS, level_classes,

@@ -43,20 +43,24 @@ def interrupt_after_first_checkpoint(work_dir, timeout_s=400):
 def table(tmp_path_factory):
     """The interrupted table, its resumption, and a third call."""
     work_dir = tmp_path_factory.mktemp('reproduce')
-    interrupted = interrupt_after_first_checkpoint(work_dir)
+    code, output = interrupt_after_first_checkpoint(work_dir)
+    record = json.loads((work_dir / SKCL / 'seed_0' / 'reproduce_run.json').read_text())
+    interrupted = (code, output, record, (work_dir / CE).exists())
     resumed = run_tool(reproduce_args(work_dir))
     again = run_tool(reproduce_args(work_dir))
     return work_dir, interrupted, resumed.stdout + resumed.stderr, again.stdout
 
 
 def test_ctrl_c_keeps_the_checkpoint_and_the_run_unfinished(table):
-    work_dir, (code, output), _, _ = table
-    assert code != 0
-    record = json.loads((work_dir / SKCL / 'seed_0' / 'reproduce_run.json').read_text())
+    work_dir, (code, output, record, ce_started), _, _ = table
+    assert code == 130
+    assert (f'[reproduce] interrupted during {SKCL} seed 0; its checkpoints stay in '
+            f'{work_dir / SKCL / "seed_0"}. Run the same command again') in output
+    assert 'Traceback' not in output
     assert record['finished'] is False and record['seed'] == 0
     assert record['extra'] == TINY and record['processes'] == 1
     assert record['effective_config']['train_cfg.max_epochs'] == '20'  # the file's
-    assert not (work_dir / CE).exists()  # nothing after the interrupted run
+    assert not ce_started  # nothing after the interrupted run
 
 
 def test_rerun_resumes_the_interrupted_run_and_trains_the_rest(table):

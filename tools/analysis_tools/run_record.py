@@ -7,16 +7,27 @@ total batch), plus ``finished`` once the run exited cleanly. A later call with
 other settings for the same run dir stops before any training and names the
 settings that differ, so a table never mixes runs of two recipes.
 """
+import functools
 import json
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 RECORD = 'reproduce_run.json'
 
 
+@functools.lru_cache(maxsize=None)
+def _flat_config(config: str) -> Tuple[Tuple[str, str], ...]:
+    return tuple(sorted(flat_config_uncached(config).items()))
+
+
 def flat_config(config: str) -> Dict[str, str]:
-    """The effective config of ``config`` as ``{dotted.key: repr(value)}``."""
+    """The effective config of ``config`` as ``{dotted.key: repr(value)}``
+    (read once per process)."""
+    return dict(_flat_config(config))
+
+
+def flat_config_uncached(config: str) -> Dict[str, str]:
     from mmengine.config import Config
     flat: Dict[str, str] = {}
 

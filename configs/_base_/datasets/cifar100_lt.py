@@ -3,6 +3,9 @@
 # (the LT literature has no separate validation split for CIFAR). Data only:
 # one training view (the classifier's), the shipped class descriptions; the
 # methods' pieces (SKCL's views, its graph hook) come with their configs.
+# Per-class counts as BCL's / ConCutMix's IMBALANCECIFAR; the images kept
+# differ (they shuffle with numpy's global seed, 0 / 10; here a local
+# generator, seed 0). Shuffled, not class-balanced, batches, as theirs.
 _base_ = ['./pipelines/cifar_views.py']
 
 data_root = 'data/cifar100'  # mmpretrain's CIFAR100 downloads itself here

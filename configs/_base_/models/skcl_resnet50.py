@@ -1,5 +1,6 @@
 # ResNet-50 (2048-d) + GAP + SKCLHead, one level of 1,000 classes (ImageNet-LT).
-# Semantic graph hook and views: see skcl_resnet32.py.
+# Semantic graph hook and views: see skcl_resnet32.py. Sources and differences
+# (BCL's main.py and models/resnext.py): docs/loss.md, "Recipe audit".
 model = dict(
     type='ImageClassifier',
     backbone=dict(type='ResNet', depth=50),
@@ -12,9 +13,11 @@ model = dict(
         cosine_scale=30.0,
         mlp_hidden_channels=2048,  # projection and prototype MLP 2048-2048-1024
         feat_channels=1024,
-        loss=dict(type='LogitAdjustedCrossEntropyLoss', tau=1.0),
+        # All three views pass the projection MLP, view 0 dropped after (BCL).
+        project_classifier_view=True,
+        loss=dict(type='LogitAdjustedCrossEntropyLoss', tau=1.0),  # BCL's tau
         # BCL's ImageNet-LT weights (main.py: alpha 1.0, beta 0.35); the
-        # paper gives neither. CIFAR uses BCL's CIFAR pair 2.0 / 0.6.
+        # paper gives neither. CIFAR uses ConCutMix's CIFAR pair 2.0 / 0.6.
         level_loss_weights=[1.0],
         contrastive_loss=dict(
             type='SKCLLoss',

@@ -1,6 +1,12 @@
-# SGD for CIFAR-LT: lr 0.15 at batch 256, momentum 0.9, wd 5e-4 (ConCutMix),
-# 5 linear warm-up epochs, x0.1 at epochs 160 and 180 of 200 (BCL/ConCutMix)
-# stretched to the paper's 300 epochs: 240 and 270.
+# SGD for CIFAR-LT: lr 0.15 at batch 256, momentum 0.9, wd 5e-4 (ConCutMix's
+# CIFAR scripts), 5 warm-up epochs, x0.1 at epochs 160 and 180 of 200
+# (ConCutMix, main.py --schedule default) stretched to the paper's 300 epochs:
+# 240 and 270 (our reading: the paper gives no decay points; ConCutMix's own
+# 400-epoch script decays at 360/380 with 10 warm-up epochs instead).
+# Warm-up: linear per iteration from 1% of lr. ConCutMix steps it per epoch,
+# lr * (e + 1) / 5 for e = 0..4 (main.py adjust_lr); that exact shape:
+#   --cfg-options param_scheduler.0.start_factor=0.2 param_scheduler.0.convert_to_iter_based=False
+# Both reach the full lr at epoch 5 (docs/loss.md, "Recipe audit").
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.15, momentum=0.9, weight_decay=5e-4,
                    nesterov=False))

@@ -1,5 +1,7 @@
 # SGD for ImageNet-LT (BCL): lr 0.1 at batch 256, momentum 0.9, wd 5e-4,
-# cosine over 90 epochs; mixed precision (fp16 with dynamic loss scale).
+# cosine over 90 epochs, no warm-up; mixed precision (fp16 with dynamic loss
+# scale; BCL trains in fp32). The cosine steps per iteration down to 0; BCL
+# steps per epoch, lr * (1 + cos(pi * (e + 1) / 91)) / 2 (main.py adjust_lr).
 optim_wrapper = dict(
     type='AmpOptimWrapper', loss_scale='dynamic',
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))

@@ -95,8 +95,8 @@ class SemanticGraphHook(Hook):
                                'table (own-prototype attraction only).')
             return
         descriptions = self._descriptions(metainfo)
-        graph, neighbours = self._build_and_share(level_classes, request,
-                                                  descriptions)
+        graph, neighbours = self._build_and_share(
+            level_classes, request, descriptions, metainfo.get('fine_to_level'))
         self._install(runner, head, neighbours)
         if get_rank() == 0:
             self._report(runner, graph, metainfo)
@@ -150,12 +150,14 @@ class SemanticGraphHook(Hook):
                            'level_classes' in metainfo)
         return level_classes
 
-    def _build_and_share(self, level_classes, request, descriptions):
+    def _build_and_share(self, level_classes, request, descriptions,
+                         fine_to_level):
         """Rank 0 builds; every rank gets the table (or rank 0's error)."""
         graph, payload = None, [None]
         if get_rank() == 0:
             try:
-                graph = self._build(level_classes, request, descriptions)
+                graph = self._build(level_classes, request, descriptions,
+                                    fine_to_level)
                 payload = [dict(neighbours=graph.neighbours.numpy())]
             except Exception as err:
                 payload = [dict(error=f'{type(err).__name__}: {err}')]
@@ -167,7 +169,7 @@ class SemanticGraphHook(Hook):
                                f'{payload[0]["error"]}')
         return graph, torch.from_numpy(np.asarray(payload[0]['neighbours']))
 
-    def _build(self, level_classes, request, descriptions):
+    def _build(self, level_classes, request, descriptions, fine_to_level=None):
         description_file = None
         if descriptions is not None and not isinstance(descriptions, dict):
             description_file = str(descriptions)
@@ -176,7 +178,7 @@ class SemanticGraphHook(Hook):
             level_classes, descriptions, mode=request.mode,
             num_neighbours=request.num_neighbours,
             source=self.source, encoder=self.encoder, cache_dir=self.cache_dir,
-            description_file=description_file)
+            description_file=description_file, fine_to_level=fine_to_level)
 
     @staticmethod
     def _install(runner, head, neighbours: torch.Tensor) -> None:

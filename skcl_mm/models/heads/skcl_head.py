@@ -10,6 +10,7 @@ from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from skcl_mm.semantics.graph_contract import GraphRequest
+from skcl_mm.utils.checks import check_bool
 from ..data_preprocessors.view_order import (contrastive_labels, num_views,
                                              split_views)
 from ..losses import GatheredContrastiveLoss, LogitAdjustedCrossEntropyLoss
@@ -53,6 +54,9 @@ class SKCLHead(ClsHead):
             ``None`` or ``loss_weight=0`` drops the contrastive branch (LA / CE
             baseline). The loss states the semantic graph it needs
             (:meth:`semantic_graph_request`).
+        project_classifier_view (bool): view 0 passes the projection MLP too
+            (its BatchNorm statistics include it, as in BCL's and ConCutMix's
+            code) and is dropped before the loss. Defaults to False.
         compile_loss (bool | dict): run the tensor part of :meth:`loss`
             (classifiers, CE, MLPs, contrastive loss; forward and backward)
             through ``torch.compile`` (a dict is passed as its keyword
@@ -72,6 +76,7 @@ class SKCLHead(ClsHead):
                                    tau=1.0),
                  level_loss_weights: Optional[Sequence[float]] = None,
                  contrastive_loss: Optional[dict] = dict(type='SKCLLoss'),
+                 project_classifier_view: bool = False,
                  compile_loss: Union[bool, dict] = False,
                  topk=(1, ), init_cfg: Optional[dict] = None):
         super().__init__(loss=loss, topk=topk, init_cfg=init_cfg)
@@ -90,6 +95,8 @@ class SKCLHead(ClsHead):
         check_head_widths(in_channels, mlp_hidden_channels, feat_channels,
                           cosine_classifier, cosine_scale)
         self.in_channels = in_channels
+        self.project_classifier_view = check_bool(
+            'SKCLHead project_classifier_view', project_classifier_view)
         self.topk = check_topk(topk, self.level_num_classes[-1])
         self.level_loss_weights = self._resolve_weights(level_loss_weights)
         self.classifiers = nn.ModuleList(
@@ -263,11 +270,11 @@ class SKCLHead(ClsHead):
 
     def _losses(self, x: Tensor, targets: Tensor) -> Dict[str, Tensor]:
         """Every loss term from ``(V*B, D)`` features and (B, n_levels) targets."""
-        classifier_view, contrast = split_views(x, targets.shape[0])
-        losses = self._ce_losses(classifier_view, targets)
+        batch = targets.shape[0]
+        losses = self._ce_losses(split_views(x, batch)[0], targets)
         if self.contrastive is not None:
             labels = contrastive_labels(targets[:, -1], x.shape[0])
-            losses.update(self._contrastive_losses(contrast, labels))
+            losses.update(self._contrastive_losses(x, batch, labels))
         return losses
 
     def _ce_losses(self, x: Tensor, targets: Tensor) -> Dict[str, Tensor]:
@@ -281,8 +288,13 @@ class SKCLHead(ClsHead):
                 self.level_loss_weights[level] * loss
         return losses
 
-    def _contrastive_losses(self, x: Tensor, labels: Tensor) -> Dict[str, Tensor]:
-        """Weighted SKCL (or BCL) terms of the contrastive views."""
-        features = F.normalize(self.projector(x), dim=1)
+    def _contrastive_losses(self, x: Tensor, batch: int,
+                            labels: Tensor) -> Dict[str, Tensor]:
+        """Weighted SKCL (or BCL) terms of the contrastive views of (V*B, D) x
+        (projected alone, or after all views: ``project_classifier_view``)."""
+        rows = x if self.project_classifier_view else split_views(x, batch)[1]
+        features = F.normalize(self.projector(rows), dim=1)
+        if self.project_classifier_view:
+            features = split_views(features, batch)[1]
         return self.contrastive(features, labels, self.prototypes(),
                                 self.semantic_neighbours)

@@ -107,8 +107,10 @@ class SKCLLoss(GatheredContrastiveLoss):
             The paper has tau' > tau; a value <= ``temperature`` warns (once,
             at construction).
         mode (str): neighbour candidates of the graph: ``'both'`` (every other
-            node), ``'F-F'`` (fine level) or ``'C-F'`` (other levels).
-            Defaults to ``'both'``. (The BCL baseline is :class:`BCLLoss`.)
+            node), ``'F-F'`` (fine level), ``'C-F'`` (other levels) or
+            ``'C-F-parent'`` (the own ancestors only, from the label tree; K =
+            number of coarser levels takes them all). Defaults to ``'both'``.
+            (The BCL baseline is :class:`BCLLoss`.)
         num_neighbours (int, optional): K. Defaults to 2. Clamped (with a
             warning) to the candidate set size when ``level_num_classes`` is
             given.

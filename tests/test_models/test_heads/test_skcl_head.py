@@ -185,6 +185,8 @@ def test_baselines_from_the_same_head():
      r'SKCLLoss temperature must be a finite number > 0, got -0\.1'),
     (dict(loss=dict(type='CrossEntropyLoss')), TypeError,
      'LogitAdjustedCrossEntropyLoss'),
+    (dict(project_classifier_view=1), TypeError,
+     r'project_classifier_view must be True or False, got 1 \(int\)'),
 ])
 def test_construction_errors(kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
@@ -247,6 +249,41 @@ def test_one_view_with_contrastive_loss_warns_once():
         head.loss(feats(1), samples([0, 1, 2, 3]))
         head.loss(feats(1), samples([0, 1, 2, 3]))
     assert len(record) == 1
+
+
+@pytest.mark.filterwarnings('ignore:SKCLHead. the batch has one view')
+def test_projector_sees_the_classifier_view_when_asked_as_in_bcl():
+    """project_classifier_view=True: view 0 passes the projection MLP too (BCL
+    main.py:301-306, ConCutMix main.py:590-594), so its BatchNorm normalises
+    and records all V*B rows; False: the contrastive rows only. The loss reads
+    views 1.. either way; with one view the two are the same."""
+    views_only = ready_head()
+    all_views = ready_head(project_classifier_view=True)
+    all_views.load_state_dict(views_only.state_dict())
+    x, batch = feats(3), samples([0, 3, 3, 5])
+    hidden = views_only.projector[0](x[0]).detach()  # (12, 16), before the BN
+    first, second = views_only.loss(x, batch), all_views.loss(x, batch)
+    # one step from zero running means, momentum 0.1
+    bn_only, bn_all = views_only.projector[1], all_views.projector[1]
+    assert torch.allclose(bn_only.running_mean, 0.1 * hidden[4:].mean(0), atol=1e-6)
+    assert torch.allclose(bn_all.running_mean, 0.1 * hidden.mean(0), atol=1e-6)
+    assert not torch.allclose(bn_only.running_mean, bn_all.running_mean, atol=1e-3)
+    assert torch.equal(first['loss_ce_level1'], second['loss_ce_level1'])
+    assert not torch.isclose(first['loss_skcl_sample'], second['loss_skcl_sample'])
+    # by hand: BN with the statistics of all 12 rows, then rows 4.. to the loss
+    fc0, bn, _, fc3 = views_only.projector
+    normed = F.batch_norm(fc0(x[0]), None, None, bn.weight, bn.bias, training=True)
+    z = F.normalize(fc3(F.relu(normed)), dim=1)[4:]
+    labels = torch.tensor([0, 3, 3, 5] * 2)
+    hand = all_views.contrastive(z, labels, all_views.prototypes(),
+                                 all_views.semantic_neighbours)
+    for key, value in hand.items():
+        torch.testing.assert_close(second[key], value)
+    same = ready_head(project_classifier_view=True)
+    same.load_state_dict(views_only.state_dict())
+    one_view = [head.loss(feats(1), batch) for head in (views_only, same)]
+    for key, value in one_view[0].items():
+        torch.testing.assert_close(one_view[1][key], value)
 
 
 def test_cosine_classifier_and_predict_without_prior():

@@ -85,6 +85,27 @@ def test_matches_naive_loop_every_mode(mode, k):
     assert sum(terms.values()).item() == pytest.approx(0.5 * expected, rel=1e-5)
 
 
+def test_parent_mode_pulls_toward_the_own_superclass_only():
+    """'C-F-parent' (the paper's literal C-F ablation): on two levels one
+    candidate, the parent; the base config's K = 2 is clamped to 1 with a
+    warning. M_i = {y_i, parent(y_i)}: checked against the naive loop and
+    against a hand value of the prototype term for one anchor."""
+    with pytest.warns(UserWarning, match="mode 'C-F-parent' offers only 1 "):
+        module = SKCLLoss(mode='cf_parent', num_neighbours=2, level_num_classes=LEVELS)
+    request = module.graph_request()
+    assert request == GraphRequest('C-F-parent', 1, (3, 6))
+    parents = request.check_table(torch.tensor([[6], [6], [7], [7], [8], [8]]))
+    feats, labels, protos = random_batch(MIXED, seed=5)
+    terms = module(feats, labels, protos, parents)
+    expected = naive_skcl(feats, labels, protos, parents, 0.1, 0.2)
+    assert sum(terms.values()).item() == pytest.approx(0.6 * expected, rel=1e-5)
+    # anchor 0 (class 0, superclass node 6): -(log p_0 + log p_6) / 2
+    log_p = F.log_softmax(feats[0] @ protos.t() / 0.2, dim=0)
+    hand = -(log_p[0] + log_p[6]).item() / 2
+    got = skcl_loss(feats[:1], labels[:1], protos, parents, 0.1, 0.2).item()
+    assert got == pytest.approx(hand, rel=1e-6)  # one anchor: no sample term
+
+
 def test_other_temperatures_match_naive():
     feats, labels, protos = random_batch(MIXED, seed=3)
     table = topk_table('both', 3)

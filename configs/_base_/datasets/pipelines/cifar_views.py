@@ -1,6 +1,7 @@
 # CIFAR views: view 0 "regular" (the classifier's view), views 1-2 "sim" for
-# the contrastive branch (ConCutMix's `uncutout-sim` recipe, the one behind
-# its CIFAR-100-LT numbers; BCL's code base). See docs/pipelines.md.
+# the contrastive branch (ConCutMix's `uncutout-sim` recipe, the one its
+# CIFAR scripts use; BCL's repository has no CIFAR code). No CutMix: that is
+# ConCutMix's own method, not SKCL's. See docs/pipelines.md.
 #
 # Every *_views.py here defines the same names:
 #   train_pipeline             one view (regular_view): what the dataset bases
@@ -31,13 +32,15 @@
 # jitter weights below are for RGB, and the preprocessor keeps to_rgb=False.
 
 # View 0: RandomCrop 32 pad 4, flip, AutoAugment (CIFAR-10 policy, 25
-# sub-policies, fill 128). Cutout (BCL's 1 hole of 16x16) is optional below.
+# sub-policies, fill 128): ConCutMix's Uncut_augmentation_regular. Cutout (1
+# hole of 16x16) is optional below; neither code base uses it (BCL's has no
+# CIFAR code, ConCutMix's 'cutout-sim' choice has no branch in main.py).
 regular_view = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='CifarAutoAugment'),
 ]
-# BCL fills the hole with 0 after normalisation, i.e. the mean pixel.
+# The hole holds the mean pixel (0 after normalisation).
 cutout = dict(type='Cutout', shape=16, prob=1.0, pad_val=(125, 123, 114))
 regular_view_cutout = [*regular_view, cutout]
 
@@ -68,7 +71,8 @@ multi_view_train_pipeline = [
 test_pipeline = [dict(type='PackInputs')]
 
 # One view -> (B, 3, 32, 32); 3 views -> (3B, 3, 32, 32), view-major. Mean /
-# std of BCL (0.4914, 0.4822, 0.4465) / (0.2023, 0.1994, 0.2010), times 255.
+# std of ConCutMix's CIFAR code (0.4914, 0.4822, 0.4465) / (0.2023, 0.1994,
+# 0.2010), times 255.
 # The runner merges this into model.data_preprocessor unless the model sets
 # its own.
 data_preprocessor = dict(
