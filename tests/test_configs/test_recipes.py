@@ -29,7 +29,7 @@ def _head_weights(cfg):
                                   'skcl_resnet32_cifar10lt.py'])
 def test_cifar_recipe(name):
     cfg = _config(name)
-    assert _head_weights(cfg) == ([1.0, 2.0], 0.6)  # ConCutMix's CIFAR weighting (BCL has no CIFAR code)
+    assert _head_weights(cfg) == ([1.0, 2.0], 0.6)  # ConCutMix's CIFAR weights
     loss = cfg.model.head.contrastive_loss
     assert (loss.temperature, loss.proto_temperature, loss.num_neighbours) == (0.1, 0.2, 2)
     optimizer = cfg.optim_wrapper.optimizer

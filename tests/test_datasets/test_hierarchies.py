@@ -78,6 +78,7 @@ def test_builtin_names_must_match_dataset():
 
 def test_unknown_hierarchy_file():
     import re
+
     from skcl_mm.datasets.hierarchies import shipped_hierarchy_names
     shipped = re.escape(f'shipped names {shipped_hierarchy_names()}')
     with pytest.raises(FileNotFoundError, match=shipped):

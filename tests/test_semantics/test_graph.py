@@ -292,3 +292,23 @@ def test_shipped_cifar100_descriptions_follow_the_hierarchy(
                 for j in graph.neighbours[y].tolist())
             for y in range(100))
         assert related >= least, (mode, related)
+
+
+def test_a_hub_warns_at_build_time_naming_it_and_its_classes(encoder):
+    from skcl_mm.semantics import load_class_lists, load_descriptions
+    from skcl_mm.semantics.graph_diagnostics import SemanticGraphHubWarning
+    digits = load_class_lists('digits').level_classes
+    # The digits graph (shipped texts, real MiniLM): "nine" is a Top-2 target of
+    # five classes; a random table gives 1.5 +- 1.1 (hub above 4.85).
+    with pytest.warns(SemanticGraphHubWarning) as caught:
+        graph = build_semantic_graph(digits, load_descriptions('digits'), 'both', 2,
+                                     encoder=encoder, cache_dir=False)
+    (message, ) = [str(w.message) for w in caught]
+    assert "'nine' of 5 ('zero', 'one', 'three', 'six', 'seven')" in message
+    assert 'lower K' in message and 'tools/analyze_graph.py' in message
+    assert int((graph.neighbours == 1).sum()) == 4  # "one": 4, under the threshold
+    cifar10 = builtin_level_classes('cifar10')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', SemanticGraphHubWarning)
+        build_semantic_graph(cifar10, CIFAR10_TEXTS, 'both', 2, encoder=encoder,
+                             cache_dir=False)

@@ -13,10 +13,10 @@ from .long_tail_args import check_metric_args
 from .long_tail_groups import GROUPS, group_accuracies
 from .long_tail_stats import (best_classes, infer_fine_to_level,
                               level_accuracies, per_class_accuracy,
-                              topk_accuracy)
+                              top_confusions, topk_accuracy)
 from .per_class_plot import plot_per_class
-from .per_class_report import (per_class_rows, resolve_output_path,
-                               write_per_class_file)
+from .per_class_report import (TOP_CONFUSIONS, per_class_rows,
+                               resolve_output_path, write_per_class_file)
 from .train_counts_source import (CountsArgument, check_against_classes,
                                   counts_from_argument, effective_thresholds)
 
@@ -60,7 +60,8 @@ class LongTailAccuracy(BaseMetric):
             :meth:`TrainCounts.from_file`; its class names and thresholds
             are used too).
         per_class_file (str, optional): ``.json`` or ``.csv`` file for the
-            per-class table (class, group, train count, test count, accuracy);
+            per-class table (class, group, train count, test count, accuracy,
+            the ``TOP_CONFUSIONS`` classes it was most often mistaken for);
             relative paths go to the output directory (the run's log dir when
             ``TrainCountsHook`` runs). Rewritten at every evaluation.
         plot (bool | str): Save a PNG of per-class accuracy from head to tail;
@@ -185,7 +186,7 @@ class LongTailAccuracy(BaseMetric):
         if all('gt_level_labels' in r for r in results):
             levels = torch.stack([r['gt_level_labels'] for r in results])
             metrics.update(self._level_metrics(pred[:, 0], gt, levels, num_classes))
-        self._write_reports(acc, test_counts)
+        self._write_reports(acc, test_counts, pred[:, 0], gt)
         return metrics
 
     def _topk_metrics(self, pred, gt) -> dict:
@@ -233,12 +234,13 @@ class LongTailAccuracy(BaseMetric):
         accs = level_accuracies(pred, levels, table)
         return {f'level{lvl}_top1': a for lvl, a in enumerate(accs[:-1])}
 
-    def _write_reports(self, acc, test_counts):
+    def _write_reports(self, acc, test_counts, pred, gt):
         if self.per_class_file is None and self.plot_file is None:
             return
         rows = per_class_rows(acc, test_counts, self._class_names(len(acc)),
                               self.train_counts,
-                              None if self._counts is None else self._split())
+                              None if self._counts is None else self._split(),
+                              top_confusions(pred, gt, len(acc), TOP_CONFUSIONS))
         for name, writer in ((self.per_class_file, write_per_class_file),
                              (self.plot_file, plot_per_class)):
             if name is not None:

@@ -40,6 +40,30 @@ def per_class_accuracy(pred: Tensor, gt: Tensor,
     return acc, test_counts
 
 
+def top_confusions(pred: Tensor, gt: Tensor, num_classes: int,
+                   num: int = 5) -> List[List[Tuple[int, int]]]:
+    """The classes each class is most often mistaken for, with counts.
+
+    Args:
+        pred (Tensor): (N,) predicted classes.
+        gt (Tensor): (N,) true classes in ``[0, num_classes)``.
+        num_classes (int): C.
+        num (int): At most this many confusions per class.
+
+    Returns:
+        list[list[tuple[int, int]]]: C lists of ``(predicted class, count)``
+        for the wrong predictions of samples of that class, most frequent
+        first (ties: the smaller class index first), counts > 0 only.
+    """
+    wrong = pred != gt
+    pairs = gt[wrong] * num_classes + pred[wrong]  # (true, predicted) as one index
+    confusion = torch.bincount(pairs, minlength=num_classes * num_classes)
+    confusion = confusion.reshape(num_classes, num_classes)
+    order = torch.sort(-confusion, dim=1, stable=True).indices[:, :num]
+    return [[(int(j), int(confusion[y, j])) for j in order[y] if confusion[y, j] > 0]
+            for y in range(num_classes)]
+
+
 def group_means(acc: Tensor,
                 groups: Dict[str, Sequence[int]]) -> Dict[str, Optional[float]]:
     """Mean per-class accuracy of each class group, over classes with a test sample.

@@ -1,11 +1,15 @@
 """Per-class accuracy tables: rows, written to and read back from JSON / CSV.
 
+Columns: ``REPORT_COLUMNS``, then ``top_confusions`` (the classes a class was
+most often mistaken for, ``[[name, count], ...]``; in a CSV cell the same list
+as JSON text). Files written before that column existed read back without it.
+
 The head-to-tail picture of these rows is drawn in :mod:`.per_class_plot`.
 """
 import csv
 import json
 import os
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from torch import Tensor
 
@@ -15,6 +19,8 @@ from .per_class_runs import PerClassFileError, check_same_classes
 
 REPORT_COLUMNS = ('index', 'class', 'group', 'train_count', 'test_count',
                   'accuracy')
+CONFUSIONS = 'top_confusions'  # optional: files of earlier versions lack it
+TOP_CONFUSIONS = 5  # confusions kept per class
 
 
 def resolve_output_path(path: str, out_dir: Optional[str]) -> str:
@@ -26,8 +32,11 @@ def resolve_output_path(path: str, out_dir: Optional[str]) -> str:
 
 def per_class_rows(acc: Tensor, test_counts: Tensor, class_names: Sequence[str],
                    class_counts: Optional[Sequence[int]] = None,
-                   split: Optional[Dict[str, List[int]]] = None) -> List[dict]:
-    """One report row per class, with the keys of ``REPORT_COLUMNS``.
+                   split: Optional[Dict[str, List[int]]] = None,
+                   confusions: Optional[Sequence[Sequence[Tuple[int, int]]]] = None
+                   ) -> List[dict]:
+    """One report row per class, with the keys of ``REPORT_COLUMNS`` (and
+    ``top_confusions`` when ``confusions`` are given).
 
     Args:
         acc (Tensor): (C,) per-class accuracy in percent, NaN where absent.
@@ -35,18 +44,24 @@ def per_class_rows(acc: Tensor, test_counts: Tensor, class_names: Sequence[str],
         class_names (Sequence[str]): (C,) class names.
         class_counts (Sequence[int], optional): (C,) training counts.
         split (dict[str, list[int]], optional): group -> class indices.
+        confusions (Sequence, optional): (C,) lists of ``(predicted class,
+            count)``, most frequent first (``long_tail_stats.top_confusions``).
 
     Returns:
         list[dict]: C rows; ``train_count`` / ``group`` None without counts,
-        ``accuracy`` None for a class without a test sample.
+        ``accuracy`` None for a class without a test sample,
+        ``top_confusions`` ``[[class name, count], ...]``.
     """
     group_of = {c: group for group, members in (split or {}).items()
                 for c in members}
-    return [dict(index=c, **{'class': class_names[c]}, group=group_of.get(c),
+    rows = [dict(index=c, **{'class': class_names[c]}, group=group_of.get(c),
                  train_count=None if class_counts is None else class_counts[c],
                  test_count=int(test_counts[c]),
                  accuracy=None if test_counts[c] == 0 else float(acc[c]))
             for c in range(len(acc))]
+    for row, pairs in zip(rows, confusions or []):
+        row[CONFUSIONS] = [[class_names[j], int(n)] for j, n in pairs]
+    return rows
 
 
 def write_per_class_file(rows: List[dict], path: str) -> str:
@@ -55,26 +70,29 @@ def write_per_class_file(rows: List[dict], path: str) -> str:
     Args:
         rows (list[dict]): Dicts with the keys of ``REPORT_COLUMNS``;
             ``accuracy`` (percent) and ``train_count``/``group`` may be None
-            (class absent from the test set / no training counts).
+            (class absent from the test set / no training counts); with
+            ``top_confusions`` in the first row, every row has it.
         path (str): Output file; its extension picks the format. JSON holds
             ``{"columns": [...], "classes": [row, ...]}``; CSV has a header
-            row and empty cells for None.
+            row, empty cells for None and ``top_confusions`` as JSON text.
 
     Returns:
         str: The path written.
     """
     _make_parent(path)
+    columns = REPORT_COLUMNS + ((CONFUSIONS, ) if rows and CONFUSIONS in rows[0] else ())
     if path.endswith('.json'):
         with open(path, 'w') as f:
-            json.dump(dict(columns=list(REPORT_COLUMNS), classes=rows), f,
-                      indent=1)
+            json.dump(dict(columns=list(columns), classes=rows), f, indent=1)
     elif path.endswith('.csv'):
         with open(path, 'w', newline='') as f:
-            writer = csv.DictWriter(f, fieldnames=REPORT_COLUMNS)
+            writer = csv.DictWriter(f, fieldnames=columns)
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: '' if row[k] is None else row[k]
-                                 for k in REPORT_COLUMNS})
+                cells = {k: '' if row[k] is None else row[k] for k in columns}
+                if CONFUSIONS in cells:
+                    cells[CONFUSIONS] = json.dumps(row[CONFUSIONS])
+                writer.writerow(cells)
     else:
         raise ValueError(f'per-class file {path!r}: expected a .json or .csv '
                          'extension.')
@@ -95,7 +113,9 @@ def read_per_class_file(path: Union[str, os.PathLike]) -> List[dict]:
     Returns:
         list[dict]: C rows with the keys of ``REPORT_COLUMNS``, in class-index
         order: ``index``/``test_count`` int, ``class`` str, ``group`` str or
-        None, ``train_count`` int or None, ``accuracy`` float or None.
+        None, ``train_count`` int or None, ``accuracy`` float or None; and
+        ``top_confusions`` (``[[class name, count], ...]``) where the file
+        has that column (files of earlier versions do not).
 
     Raises:
         PerClassFileError: Missing file, other format, missing columns, a
@@ -111,7 +131,13 @@ def read_per_class_file(path: Union[str, os.PathLike]) -> List[dict]:
     raw = _json_rows(path) if path.endswith('.json') else _csv_rows(path)
     if not raw:
         raise PerClassFileError(f'{path}: no class rows; {_WRITE_ONE}.')
-    return [_typed_row(path, position, row) for position, row in enumerate(raw)]
+    rows = [_typed_row(path, position, row) for position, row in enumerate(raw)]
+    if all(isinstance(row, dict) and CONFUSIONS in row for row in raw):
+        classes = {row['class'] for row in rows}
+        for position, (row, value) in enumerate(zip(rows, raw)):
+            row[CONFUSIONS] = _confusions(f'{path}: class row {position}',
+                                          value[CONFUSIONS], classes)
+    return rows
 
 
 def plot_per_class_files(files: Sequence[Union[str, os.PathLike]], out: str,
@@ -223,6 +249,27 @@ def _value(where: str, key: str, value, kind, optional: bool):
                                 f'{"[0, 100] (percent)" if key == "accuracy" else ">= 0"}'
                                 f', got {value!r}.')
     return number
+
+
+def _confusions(where: str, value, classes: set) -> List[list]:
+    """``top_confusions`` typed: ``[[name, count], ...]`` of known classes."""
+    if value is None:  # an empty CSV cell
+        value = []
+    if isinstance(value, str):  # a CSV cell
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            value = None
+    pairs = value if isinstance(value, list) else [None]
+    if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[1], int)
+               and not isinstance(p[1], bool) and p[1] > 0 for p in pairs):
+        raise PerClassFileError(f'{where}: {CONFUSIONS} must be a list of '
+                                f'[class name, count > 0] pairs, got {value!r}.')
+    unknown = [p[0] for p in pairs if str(p[0]) not in classes]
+    if unknown:
+        raise PerClassFileError(f'{where}: {CONFUSIONS} names classes that are '
+                                f'not in the file: {unknown}.')
+    return [[str(name), count] for name, count in pairs]
 
 
 def _make_parent(path: str):

@@ -193,6 +193,11 @@ def test_per_class_file_and_plot(tmp_path, file_name):
     assert [float(a) for a in accs[:4]] == pytest.approx([75.0, 50.0, 0.0, 200 / 3])
     assert accs[4] in (None, '')
     assert [r['group'] for r in rows] == ['many', 'medium', 'few', 'few', 'medium']
+    # The wrong best guesses of SAMPLES, per true class (a CSV cell holds JSON).
+    confusions = [r['top_confusions'] for r in rows]
+    if file_name.endswith('.csv'):
+        confusions = [json.loads(c) for c in confusions]
+    assert confusions == [[['c1', 1]], [['c0', 1]], [['c0', 1]], [['c2', 1]], []]
     png = (tmp_path / 'run' / 'per_class_accuracy.png').read_bytes()
     assert png[:8] == b'\x89PNG\r\n\x1a\n' and len(png) > 1000
 

@@ -6,7 +6,7 @@ import torch
 
 from skcl_mm.evaluation.metrics import (group_means, infer_fine_to_level,
                                         level_accuracies, per_class_accuracy,
-                                        topk_accuracy)
+                                        top_confusions, topk_accuracy)
 
 
 def test_topk_accuracy_hand_values():
@@ -67,3 +67,12 @@ def test_best_classes_of_a_batch():
     assert best_classes(labelled, (1, 5)).tolist() == [[2], [1]]
     with pytest.raises(ValueError, match='top-5 but the model scores 3 classes'):
         best_classes(scored, (1, 5))
+
+
+def test_top_confusions_most_frequent_first_ties_by_index():
+    gt = torch.tensor([0, 0, 0, 0, 0, 1, 1, 2, 2])
+    pred = torch.tensor([2, 1, 2, 1, 0, 2, 1, 2, 2])
+    # class 0: 1 twice, 2 twice (tie: 1 first); class 1: 2 once; class 2: none.
+    assert top_confusions(pred, gt, 3) == [[(1, 2), (2, 2)], [(2, 1)], []]
+    assert top_confusions(pred, gt, 3, num=1) == [[(1, 2)], [(2, 1)], []]
+    assert top_confusions(pred[:0], gt[:0], 2) == [[], []]

@@ -78,6 +78,35 @@ def test_read_errors_name_file_row_and_fix(tmp_path, name, text, pattern):
         read_per_class_file(path)
 
 
+CONFUSED = [dict(ROWS[0], top_confusions=[['dog, big', 1]]),
+            dict(ROWS[1], top_confusions=[])]
+
+
+@pytest.mark.parametrize('name', ['rows.json', 'rows.csv'])
+def test_top_confusions_round_trip_and_old_files_read_without_them(tmp_path, name):
+    path = write_per_class_file(CONFUSED, str(tmp_path / name))
+    assert read_per_class_file(path) == CONFUSED
+    if name.endswith('.csv'):  # a JSON list in the cell, commas in names kept
+        with open(path, newline='') as f:
+            assert list(csv.DictReader(f))[0]['top_confusions'] == '[["dog, big", 1]]'
+    old = write_per_class_file(ROWS, str(tmp_path / f'old_{name}'))
+    assert all('top_confusions' not in row for row in read_per_class_file(old))
+
+
+@pytest.mark.parametrize('value, pattern', [
+    ('[["cat", 0]]', r'top_confusions must be a list of \[class name, count > 0\] pairs'),
+    ('[["cat"]]', r'top_confusions must be a list of'),
+    ('nonsense', r'top_confusions must be a list of'),
+    ('[["otter", 2]]', r"top_confusions names classes that are not in the file: \['otter'\]"),
+])
+def test_bad_top_confusions_name_the_row(tmp_path, value, pattern):
+    path = tmp_path / 'a.csv'
+    cell = '"' + value.replace('"', '""') + '"'
+    path.write_text(HEADER.strip() + ',top_confusions\n0,cat,,,2,50,' + cell + '\n')
+    with pytest.raises(PerClassFileError, match='class row 0: ' + pattern):
+        read_per_class_file(path)
+
+
 def test_plot_files_written_by_the_metric(tmp_path):
     result = evaluate_to_file(tmp_path / 'skcl' / 'per_class.json',
                               [4, 4, 3, 4, 3, 2, 3, 2, 1, 2])

@@ -1,6 +1,6 @@
 """analysis_tools.run_record: what a reproduce run was started with."""
-from analysis_tools.run_record import (differences, expected_record, read_record,
-                                       run_state, write_record)
+from analysis_tools.run_record import (differences, expected_record,
+                                       read_record, run_state, write_record)
 
 QUICKSTART = 'configs/quickstart/ce_resnet32_digitslt.py'
 
