@@ -165,7 +165,7 @@ def check_multi_view_preprocessor(cfg) -> None:
         f'{where}.type=MultiViewClsDataPreprocessor.')
 
 
-def _declared_classes(dataset):
+def declared_classes(dataset):
     """The class list a dataset config declares (or its class's default), or None."""
     from mmpretrain.registry import DATASETS
     while isinstance(dataset, dict):
@@ -189,7 +189,7 @@ def check_class_orders(cfg, loaders) -> None:
     classes in another order than the training set scores every prediction
     against another class name, silently.
     """
-    declared = [(field, _declared_classes((cfg.get(field) or {}).get('dataset')))
+    declared = [(field, declared_classes((cfg.get(field) or {}).get('dataset')))
                 for field in loaders]
     declared = [(field, classes) for field, classes in declared if classes]
     for field, classes in declared[1:]:

@@ -34,6 +34,9 @@ def _final_metrics(work_dir):
 def test_quickstart_learns_the_digits(quickstart):
     work_dir, log, _ = quickstart
     assert 'SemanticGraphHook: set a new semantic graph, (10, 2)' in log
+    # The digits graph has one hub, in the run's log (docs/semantic_graph.md).
+    assert ("SemanticGraphHook: semantic graph: 1 class(es) are Top-2 neighbours "
+            "of far more classes") in log and "'nine' of 5 (" in log
     assert osp.isfile(osp.join(work_dir, 'semantic_graph',
                                'similarity_heatmap.png'))
     assert osp.isfile(osp.join(work_dir, 'semantic_graph', 'semantic_graph.html'))

@@ -23,7 +23,7 @@ from skcl_mm.evaluation.metrics.per_class_report import (CONFUSIONS,
 from skcl_mm.semantics.descriptions import load_descriptions
 from skcl_mm.semantics.graph import build_semantic_graph
 from skcl_mm.semantics.graph_diagnostics import SemanticGraphHubWarning
-from skcl_mm.utils.run_config_checks import _declared_classes
+from skcl_mm.utils.run_config_checks import declared_classes
 
 GRAPH_HEAD_HINT = ("an SKCL config: SKCLHead with contrastive_loss=dict(type='SKCLLoss', "
                    "mode=..., num_neighbours=K > 0), e.g. configs/skcl_resnet32_cifar100lt.py")
@@ -73,7 +73,7 @@ def training_classes(cfg, config: str):
 
 
 def _declared(dataset_cfg, config: str, err: Exception):
-    classes = _declared_classes(dataset_cfg)
+    classes = declared_classes(dataset_cfg)
     hierarchy = dataset_cfg.get('hierarchy')
     if not classes or hierarchy == 'dataset':
         raise SystemExit(

@@ -1,5 +1,6 @@
 """SemanticGraphHook: build the semantic graph before training, hand it to the head."""
 import os.path as osp
+import warnings
 from typing import List
 
 import numpy as np
@@ -15,6 +16,7 @@ from skcl_mm.semantics.descriptions import (SHIPPED_SETS,
 from skcl_mm.semantics.encoder import build_encoder
 from skcl_mm.semantics.graph import TEXT_SOURCES, build_semantic_graph
 from skcl_mm.semantics.graph_cache import check_cache_dir
+from skcl_mm.semantics.graph_diagnostics import SemanticGraphHubWarning
 from skcl_mm.utils.checks import check_bool, check_int
 from .semantic_graph_checks import check_levels_match
 
@@ -95,11 +97,23 @@ class SemanticGraphHook(Hook):
                                'table (own-prototype attraction only).')
             return
         descriptions = self._descriptions(metainfo)
-        graph, neighbours = self._build_and_share(
-            level_classes, request, descriptions, metainfo.get('fine_to_level'))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always', SemanticGraphHubWarning)
+            graph, neighbours = self._build_and_share(
+                level_classes, request, descriptions, metainfo.get('fine_to_level'))
+        self._log_hubs(runner, caught)
         self._install(runner, head, neighbours)
         if get_rank() == 0:
             self._report(runner, graph, metainfo)
+
+    @staticmethod
+    def _log_hubs(runner, caught) -> None:
+        """A hub warning goes to the run's log; other warnings on as they came."""
+        for w in caught:
+            if issubclass(w.category, SemanticGraphHubWarning):
+                runner.logger.warning(f'SemanticGraphHook: {w.message}')
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
     @staticmethod
     def _head(runner):
