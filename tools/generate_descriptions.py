@@ -7,6 +7,10 @@
     python tools/generate_descriptions.py --classes classes.yaml \\
         --out my.json --model llama3.1 --base-url http://localhost:11434/v1
 
+    # every rank of iNaturalist 2018 (14,035 classes): see the size first
+    python tools/generate_descriptions.py --classes data/inat2018/categories.json \\
+        --out inat2018_descriptions.json --model gpt-4o-mini --dry-run
+
 The key is read only from OPENAI_API_KEY. The output is written class by class:
 run the same command again after an interruption or failures and only the
 missing or failed classes are requested. The output file records the class
@@ -28,7 +32,9 @@ def parse_args(argv=None):
                         help="'cifar10', 'cifar100', 'imagenet', 'digits', or a file: "
                         'a hierarchy tree (the JSON/YAML file the dataset\'s '
                         'hierarchy= takes), class names per level (JSON/YAML '
-                        'list of lists, coarsest first) or text, one name per line')
+                        'list of lists, coarsest first), an iNaturalist '
+                        'annotation file or categories.json (its seven ranks) '
+                        'or text, one name per line')
     parser.add_argument('--out', required=True, help='output JSON file; '
                         'resumed when it exists (it must describe the same '
                         'classes, or give --merge)')
@@ -55,10 +61,20 @@ def parse_args(argv=None):
                         help='reuse every class already in --out, even from '
                         'another model or prompt; request only missing ones')
     parser.add_argument('--dry-run', action='store_true',
-                        help='print the prompts; make no request, write nothing')
+                        help='print the number of requests and an estimate of '
+                        'tokens, then the prompts; make no request, write nothing')
     parser.add_argument('--no-progress', action='store_true',
                         help='no progress bar')
     return parser.parse_args(argv)
+
+
+def print_estimate(lists, args) -> None:
+    """The number of requests and the estimated tokens of the run."""
+    from skcl_mm.semantics.description_prompt import build_prompts
+    from skcl_mm.semantics.request_estimate import estimate_requests
+    prompts = build_prompts(lists.level_classes, lists.fine_to_level)
+    estimate = estimate_requests(prompts, args.out, args.model, args.keep_existing)
+    print(estimate.summary(args.model) + '\n', flush=True)
 
 
 def main(argv=None) -> int:
@@ -77,6 +93,8 @@ def main(argv=None) -> int:
                              timeout=args.timeout)
         check_classes_file(args.classes)
         lists = load_class_lists(args.classes)
+        if args.dry_run:
+            print_estimate(lists, args)
         report = generate_descriptions(
             lists.level_classes, args.out, args.model, base_url=args.base_url,
             temperature=args.temperature, concurrency=args.concurrency,

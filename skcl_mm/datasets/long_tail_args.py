@@ -1,4 +1,5 @@
-"""Checks of LongTailHierarchyDataset's arguments: types and ranges, before any work.
+"""Checks of LongTailHierarchyDataset's arguments (types and ranges, before any
+work) and of what the wrapped dataset gives it (labels, loaded images).
 
 Each message names the parameter, the value and type given, and what to write.
 """
@@ -6,8 +7,9 @@ import difflib
 import math
 import numbers
 import os
-from typing import Optional, Union
+from typing import List, Optional, Union
 
+import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
@@ -87,7 +89,25 @@ def check_hierarchy(hierarchy) -> Optional[str]:
         return os.fspath(hierarchy)
     raise TypeError(
         f'{WHERE}: hierarchy must be None (one level), a shipped name such as '
-        f"'cifar100', or the path of a JSON/YAML tree, got {_given(hierarchy)}.")
+        f"'cifar100', 'dataset' (the wrapped dataset's own) or the path of a "
+        f'JSON/YAML tree, got {_given(hierarchy)}.')
+
+
+def check_levels(levels) -> Optional[List[str]]:
+    """None (every level), or a non-empty list of distinct level names."""
+    if levels is None:
+        return None
+    names = list(levels) if isinstance(levels, (list, tuple)) else None
+    if not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise TypeError(
+            f'{WHERE}: levels must be None (every level of the hierarchy) or a '
+            'non-empty list of level names, coarsest first, ending with the '
+            f"finest, e.g. levels=['genus', 'species'], got {_given(levels)}.")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f'{WHERE}: levels={names} repeats {repeated}; name '
+                         'each level once.')
+    return names
 
 
 def build_wrapped(dataset) -> BaseDataset:
@@ -157,3 +177,23 @@ def warn_long_tailed_test_set(factor, dataset) -> None:
         f'{type(dataset).__name__}: the evaluated set becomes long-tailed too. '
         'Test sets normally stay balanced: set imbalance_factor=None for '
         'val/test data unless this is intended.')
+
+
+def check_labels(labels: np.ndarray, num_classes: int) -> None:
+    """Every label of the wrapped dataset is a class index."""
+    bad = np.flatnonzero((labels < 0) | (labels >= num_classes))
+    if bad.size:
+        raise ValueError(
+            f'{bad.size} samples have a label outside [0, {num_classes}) '
+            f'(the dataset has {num_classes} classes), e.g. sample '
+            f'{int(bad[0])} with label {int(labels[bad[0]])}. Check the '
+            'annotation list against the class list.')
+
+
+def no_loader_error(idx: int, info: dict) -> KeyError:
+    """The error for a sample whose pipeline never loaded its image."""
+    return KeyError(
+        f"sample {idx} has an img_path ({info['img_path']!r}) but no image: "
+        "start the pipeline with dict(type='LoadImageFromFile') (it gives "
+        'BGR images: set to_rgb=True in the data preprocessor, '
+        'docs/own_data.md).')

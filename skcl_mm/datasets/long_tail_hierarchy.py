@@ -12,10 +12,11 @@ from mmpretrain.registry import DATASETS, TRANSFORMS
 from skcl_mm.semantics.descriptions import check_descriptions_arg
 from skcl_mm.structures import (DEFAULT_FEW_THR, DEFAULT_MANY_THR,
                                 split_many_medium_few)
-from .hierarchies import load_hierarchy
+from .dataset_hierarchy import FROM_DATASET, provided_texts, resolve_hierarchy
 from .long_tail_args import (WHERE, build_wrapped, check_hierarchy,
-                             check_imbalance_factor, check_seed,
-                             check_thresholds, check_wrapped,
+                             check_imbalance_factor, check_labels,
+                             check_levels, check_seed, check_thresholds,
+                             check_wrapped, no_loader_error,
                              warn_long_tailed_test_set, wrapped_classes)
 from .subset_fingerprint import subset_fingerprint
 
@@ -68,17 +69,22 @@ class LongTailHierarchyDataset:
             keeps the dataset as given. Defaults to None.
         seed (int): Seed of the per-class selection, an int >= 0. Defaults to 0.
         hierarchy (str | PathLike, optional): ``None`` (one level),
-            ``'cifar100'``, ``'cifar10'``, another shipped name or the path of
-            a JSON/YAML tree (see :mod:`skcl_mm.datasets.hierarchies`).
-            Defaults to None.
+            ``'cifar100'``, ``'cifar10'``, another shipped name, the path of
+            a JSON/YAML tree (see :mod:`skcl_mm.datasets.hierarchies`) or
+            ``'dataset'``: the wrapped dataset's own (``INat2018``: seven
+            ranks; :mod:`skcl_mm.datasets.dataset_hierarchy`). Defaults to None.
+        levels (list[str], optional): The named levels of the hierarchy to
+            keep, coarsest first, ending with the finest (``['genus',
+            'species']``). Defaults to None (every level).
         many_thr (int): More than this many training images is "many" (>= 0).
         few_thr (int): Fewer than this many is "few" (0 <= few_thr <= many_thr).
         descriptions (str | PathLike | dict, optional): Text about every
             class of every level, for methods that read it (SKCL's
             ``SemanticGraphHook``): a shipped set (``'cifar100'``), a
-            description file or a dict class name -> text. Stored in the
-            metainfo as given (a name or path, not the texts); nothing reads
-            it here. Defaults to None.
+            description file, a dict class name -> text, or ``'dataset'``:
+            the texts the wrapped dataset provides (stored as a dict). Others
+            are stored in the metainfo as given (a name or path, not the
+            texts); nothing reads them here. Defaults to None.
         pipeline (list[dict], optional): The data pipeline. Given here, it
             replaces the wrapped dataset's own, and tools that read
             ``test_dataloader.dataset.pipeline`` (mmpretrain's inferencers)
@@ -91,6 +97,7 @@ class LongTailHierarchyDataset:
                  imbalance_factor: Optional[Union[int, float]] = None,
                  seed: int = 0,
                  hierarchy: Optional[Union[str, os.PathLike]] = None,
+                 levels: Optional[List[str]] = None,
                  many_thr: int = DEFAULT_MANY_THR,
                  few_thr: int = DEFAULT_FEW_THR,
                  descriptions: Optional[Union[str, os.PathLike, dict]] = None,
@@ -100,8 +107,10 @@ class LongTailHierarchyDataset:
         self.imbalance_factor = check_imbalance_factor(imbalance_factor)
         self.seed = check_seed(seed)
         self.hierarchy_source = check_hierarchy(hierarchy)
+        self.levels = check_levels(levels)
         self.many_thr, self.few_thr = check_thresholds(many_thr, few_thr)
-        check_descriptions_arg(descriptions, WHERE)
+        if descriptions != FROM_DATASET:
+            check_descriptions_arg(descriptions, WHERE)
         self.descriptions = (os.fspath(descriptions) if isinstance(
             descriptions, os.PathLike) else descriptions)
         if pipeline is not None and not isinstance(pipeline, (list, tuple)):
@@ -117,11 +126,14 @@ class LongTailHierarchyDataset:
         if self.imbalance_factor is not None and self.test_mode:
             warn_long_tailed_test_set(self.imbalance_factor, self.dataset)
         # Hierarchy errors surface here, before any data is read.
-        self.hierarchy = load_hierarchy(self.hierarchy_source, classes)
+        self.hierarchy = resolve_hierarchy(self.hierarchy_source, self.dataset,
+                                           classes, self.levels)
         self._fine_to_level = np.asarray(self.hierarchy.fine_to_level,
                                          dtype=np.int64).T.copy()  # (n_fine, L)
         self._metainfo = dict(self.dataset.metainfo)
-        if self.descriptions is not None:
+        if self.descriptions == FROM_DATASET:
+            self._metainfo['descriptions'] = provided_texts(self.dataset, self.hierarchy)
+        elif self.descriptions is not None:
             self._metainfo['descriptions'] = self.descriptions
         self._fully_initialized = False
         if not lazy_init:
@@ -143,7 +155,7 @@ class LongTailHierarchyDataset:
         self.dataset.full_init()
         labels = np.asarray(self.dataset.get_gt_labels(), dtype=np.int64).reshape(-1)
         num_classes = len(self.hierarchy.fine_classes)
-        self._check_labels(labels, num_classes)
+        check_labels(labels, num_classes)
         indices = np.arange(len(labels))
         if self.imbalance_factor is not None:
             indices = self._long_tail_indices(labels, num_classes)
@@ -169,15 +181,6 @@ class LongTailHierarchyDataset:
             subset_fingerprint=fingerprint)
         self._fully_initialized = True
         self._log_summary(class_counts)
-
-    def _check_labels(self, labels: np.ndarray, num_classes: int):
-        bad = np.flatnonzero((labels < 0) | (labels >= num_classes))
-        if bad.size:
-            raise ValueError(
-                f'{bad.size} samples have a label outside [0, {num_classes}) '
-                f'(the dataset has {num_classes} classes), e.g. sample '
-                f'{int(bad[0])} with label {int(labels[bad[0]])}. Check the '
-                'annotation list against the class list.')
 
     def _long_tail_indices(self, labels: np.ndarray, num_classes: int) -> np.ndarray:
         per_class = [np.flatnonzero(labels == c) for c in range(num_classes)]
@@ -253,25 +256,17 @@ class LongTailHierarchyDataset:
             results = self.pipeline(info)
         except KeyError as error:
             if unloaded and error.args == ('img', ):
-                raise self._no_loader_error(idx, info) from error
+                raise no_loader_error(idx, info) from error
             raise
         if results is None:
             raise RuntimeError(f'The pipeline returned None for sample {idx}.')
         if unloaded and isinstance(results, dict) and not (
                 {'inputs', 'img'} & set(results)):
-            raise self._no_loader_error(idx, info)
+            raise no_loader_error(idx, info)
         sample = results.get('data_samples') if isinstance(results, dict) else None
         if sample is not None:
             sample.set_field(torch.from_numpy(info['gt_level_labels']), 'gt_level_labels')
         return results
-
-    @staticmethod
-    def _no_loader_error(idx: int, info: dict) -> KeyError:
-        return KeyError(
-            f"sample {idx} has an img_path ({info['img_path']!r}) but no image: "
-            "start the pipeline with dict(type='LoadImageFromFile') (it gives "
-            'BGR images: set to_rgb=True in the data preprocessor, '
-            'docs/own_data.md).')
 
     @force_full_init
     def get_gt_labels(self) -> np.ndarray:

@@ -8,6 +8,9 @@
 * a JSON/YAML file holding a list of lists of names (coarsest level first), a
   flat list (one level), or a hierarchy tree in the format of
   :mod:`skcl_mm.datasets.hierarchies` (mappings whose leaves are fine classes);
+* an iNaturalist annotation file (``train2018.json``) or category list
+  (``categories.json``): its seven ranks, names made unique as the
+  ``INat2018`` dataset makes them (:mod:`skcl_mm.datasets.inat_taxonomy`);
 * any other file: one class name per line, one level (blank lines and lines
   starting with ``#`` are skipped, names are stripped).
 
@@ -100,11 +103,32 @@ def _from_structure(content, path: str) -> ClassLists:
         f'deeper). {CLASS_LAYOUT}')
 
 
+def _inat_lists(path: str) -> Optional[ClassLists]:
+    """The ranks of an iNaturalist annotation file or category list, or None
+    when ``path`` is another (or a malformed) JSON file."""
+    from skcl_mm.datasets.inat_taxonomy import (Taxonomy, categories_of,
+                                                read_json)
+    source = f'Class file {path!r}'
+    try:
+        content = read_json(path, source)
+    except ValueError:
+        return None  # read_structured names what is wrong with it
+    cats = content.get('categories') if isinstance(content, dict) else content
+    if not (isinstance(cats, list) and cats and isinstance(cats[0], dict)
+            and 'kingdom' in cats[0]):
+        return None
+    hierarchy = Taxonomy(categories_of(content, source)).hierarchy()
+    return ClassLists(hierarchy.level_classes, hierarchy.fine_to_level, path)
+
+
 def _read_file(path: str) -> ClassLists:
     """Parse a class file; unreadable or malformed files raise ValueError."""
     from skcl_mm.datasets.tree_file import decode_utf8, read_structured
     source = f'Class file {path!r}'
     try:
+        inat = _inat_lists(path) if path.endswith('.json') else None
+        if inat is not None:
+            return inat
         if path.endswith(('.json', '.yaml', '.yml')):
             return _from_structure(read_structured(path, source, CLASS_LAYOUT), path)
         with open(path, 'rb') as f:

@@ -41,6 +41,12 @@ UNBUILDABLE = dict(type='CIFAR10', data_root='/nonexistent/cifar10')
     (dict(hierarchy=3), TypeError, r"hierarchy must be None .*'cifar100'.*got 3 \(int\)"),
     (dict(hierarchy=['cifar10']), TypeError,
      r"hierarchy must be None .*got \['cifar10'\] \(list\)"),
+    (dict(levels='species'), TypeError,
+     r"levels must be None .*levels=\['genus', 'species'\], got 'species' \(str\)"),
+    (dict(levels=[]), TypeError, r'levels must be None .*got \[\] \(list\)'),
+    (dict(levels=['genus', '']), TypeError, r"levels must be None .*got \['genus', ''\]"),
+    (dict(levels=['genus', 'genus', 'species']), ValueError,
+     r"levels=\['genus', 'genus', 'species'\] repeats \['genus'\]"),
     (dict(pipeline=dict(type='PackInputs')), TypeError,
      r"pipeline must be a list of transform dicts, got dict; write e\.g\. pipeline=\[dict"),
 ])
