@@ -54,20 +54,22 @@ def _mean_std(agg: dict) -> str:
             else f'{agg["mean"]:.2f} ± {agg["std"]:.2f}')
 
 
-def _config_rows(name: str, row: dict) -> List[str]:
+def _config_rows(name: str, row: dict, with_paper: bool) -> List[str]:
     paper = (row['paper'] or {}).get('metrics', {})
     summary = row['measured']
     splits = [s for s in SPLIT_ORDER if s in paper or (summary and s in summary['splits'])]
     lines = []
     for split in splits:
-        cells = [name, split, f'{paper[split]:.2f}' if split in paper else '—']
+        cells = [name, split] + ([f'{paper[split]:.2f}' if split in paper else '—']
+                                 if with_paper else [])
         for kind in ('best', 'last'):
             if summary is None or split not in summary['splits']:
-                cells += ['not run', '']
+                cells += ['not run'] + ([''] if with_paper else [])
                 continue
             cells.append(_mean_std(summary['aggregate'][kind][split]))
-            delta = (row['differences'] or {}).get(kind, {}).get(split)
-            cells.append('' if delta is None else f'{delta:+.2f}')
+            if with_paper:
+                delta = (row['differences'] or {}).get(kind, {}).get(split)
+                cells.append('' if delta is None else f'{delta:+.2f}')
         lines.append('| ' + ' | '.join(cells) + ' |')
         name = ''  # the name once per config
     return lines
@@ -76,13 +78,15 @@ def _config_rows(name: str, row: dict) -> List[str]:
 def report_markdown(report: dict) -> str:
     """The report as Markdown: per config, published-only rows, pairs, seeds."""
     seeds = report['seeds']
+    with_paper = any(row['paper'] for row in report['models'].values())
     lines = [f'# {report["title"]}', '',
              f'Seeds {", ".join(map(str, seeds))} (n={len(seeds)}); mean ± sample '
              'std (ddof=1) over seeds at the best (highest top-1) and at the last '
-             'evaluation; Δ = our mean − the paper\'s number; runs in '
-             f'`{report["work_dir"]}`.', '',
-             '| config | metric | paper | best | Δ best | last | Δ last |',
-             '|---|---|---|---|---|---|---|']
+             'evaluation' + ('; Δ = our mean − the paper\'s number' if with_paper else '')
+             + f'; runs in `{report["work_dir"]}`.', '']
+    lines += (['| config | metric | paper | best | Δ best | last | Δ last |',
+               '|---|---|---|---|---|---|---|'] if with_paper else
+              ['| config | metric | best | last |', '|---|---|---|---|'])
     published = []
     for name, row in report['models'].items():
         if row['config'] is None:
@@ -91,7 +95,7 @@ def report_markdown(report: dict) -> str:
                                          row['paper']['metrics'].items())
                              + f' ({row["paper"]["source"]}; no config here)')
             continue
-        lines += _config_rows(name, row)
+        lines += _config_rows(name, row, with_paper)
     if published:
         lines += ['', 'Published rows of the table that this project does not train:',
                   *published]
