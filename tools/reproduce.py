@@ -37,18 +37,15 @@ from analysis_tools.metafile import (TABLE_TITLES, MetafileError, load_models,
 from analysis_tools.report_file import write_report
 from analysis_tools.reproduce_report import build_report, report_markdown
 from analysis_tools.run_launch import (RunFailed, build_command,
-                                       exit_on_sigterm, train_run)
+                                       exit_on_sigterm, split_train_args,
+                                       train_run)
 from analysis_tools.run_record import (differences, expected_record,
                                        read_record, run_state, write_record)
 from analysis_tools.seed_results import summarize
 
 
 def parse_args(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    extra = []
-    if '--' in argv:
-        cut = argv.index('--')
-        argv, extra = argv[:cut], argv[cut + 1:]
+    argv, extra = split_train_args(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         description='Train every config of a paper table over seeds; report '
         'against the paper with paired statistics',

@@ -34,18 +34,15 @@ sys.path.insert(0, osp.dirname(TOOLS))
 from analysis_tools.comparison import compare, comparison_markdown
 from analysis_tools.report_file import write_report
 from analysis_tools.run_launch import (RunFailed, build_command,
-                                       exit_on_sigterm, train_run)
+                                       exit_on_sigterm, split_train_args,
+                                       train_run)
 from analysis_tools.seed_results import format_markdown, summarize
 
 from skcl_mm.utils.config_file import check_config_path
 
 
 def parse_args(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    extra = []
-    if '--' in argv:
-        cut = argv.index('--')
-        argv, extra = argv[:cut], argv[cut + 1:]
+    argv, extra = split_train_args(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         description='Run a config over several seeds; mean ± std of the results',
         epilog='Arguments after "--" go to tools/train.py (e.g. -- --amp).')

@@ -13,11 +13,20 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from .run_progress import RunFollower
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def split_train_args(argv: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """``(the tool's arguments, tools/train.py's)``: split at the first ``--``."""
+    argv = list(argv)
+    if '--' not in argv:
+        return argv, []
+    cut = argv.index('--')
+    return argv[:cut], argv[cut + 1:]
 
 
 def build_command(config: str, seed: int, work_dir: str, gpus: int = 1,
