@@ -102,6 +102,11 @@ def settings_from_config(path, cfg_options=None, read_classes=True):
                          f'names failed ({type(error).__name__}: {error}); give '
                          '--hierarchy NAME|FILE to name the classes instead.')
     level_classes = metainfo.get('level_classes') or [metainfo['classes']]
+    if isinstance(metainfo.get('descriptions'), dict) and \
+            found.get('descriptions') == dataset_cfg.get('descriptions'):
+        # texts the dataset made itself (e.g. descriptions='dataset': iNat
+        # taxonomy paths), as SemanticGraphHook takes them
+        found['descriptions'] = metainfo['descriptions']
     return found, [list(n) for n in level_classes], metainfo.get('fine_to_level')
 
 
@@ -147,7 +152,9 @@ def build(settings, level_classes, device='cpu', fine_to_level=None):
     from skcl_mm.semantics.encoder import SentenceEncoder
     from skcl_mm.semantics.graph import build_semantic_graph
     descriptions, description_file = None, None
-    if settings['source'] == 'descriptions':
+    if settings['source'] == 'descriptions' and isinstance(settings['descriptions'], dict):
+        descriptions = settings['descriptions']  # the dataset's own texts
+    elif settings['source'] == 'descriptions':
         from skcl_mm.semantics.descriptions import load_descriptions
         description_file = str(settings['descriptions'])
         descriptions = load_descriptions(description_file)

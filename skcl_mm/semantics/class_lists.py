@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
-BUILTIN_CLASS_LISTS = ('cifar10', 'cifar100', 'digits', 'imagenet')
+BUILTIN_CLASS_LISTS = ('cifar10', 'cifar100', 'digits', 'imagenet', 'places365')
 
 
 @dataclass
@@ -47,10 +47,12 @@ def _builtin(name: str) -> ClassLists:
         # mmpretrain's names with the two 'crane' classes told apart.
         from skcl_mm.datasets.imagenet_lt import IMAGENET_LT_CLASSES
         return ClassLists([list(IMAGENET_LT_CLASSES)], None, name)
-    if name == 'digits':
+    if name in ('digits', 'places365'):  # shipped hierarchy files
         from skcl_mm.datasets.hierarchies import load_hierarchy
+        from skcl_mm.datasets.places365_categories import PLACES_LT_CLASSES
         from skcl_mm.datasets.sklearn_digits import DIGIT_NAMES
-        hierarchy = load_hierarchy('digits', DIGIT_NAMES)
+        hierarchy = load_hierarchy(
+            name, DIGIT_NAMES if name == 'digits' else PLACES_LT_CLASSES)
     else:
         from skcl_mm.datasets.hierarchies import builtin_hierarchy
         hierarchy = builtin_hierarchy(name)
@@ -61,7 +63,8 @@ def builtin_name_of(level_classes: Sequence[Sequence[str]]) -> Optional[str]:
     """The built-in name ('cifar10', ...) whose lists equal these, or None."""
     lists = [list(names) for names in level_classes]
     sizes = [len(names) for names in lists]
-    candidates = {(2, 10): 'cifar10', (20, 100): 'cifar100', (1000, ): 'imagenet'}
+    candidates = {(2, 10): 'cifar10', (20, 100): 'cifar100', (1000, ): 'imagenet',
+                  (3, 16, 365): 'places365'}
     name = candidates.get(tuple(sizes))
     if name and _builtin(name).level_classes == lists:
         return name

@@ -31,7 +31,7 @@ from typing import List, Optional
 from . import class_record
 
 FORMAT_VERSION = 1
-SHIPPED_SETS = ('cifar10', 'cifar100', 'digits', 'imagenet')
+SHIPPED_SETS = ('cifar10', 'cifar100', 'digits', 'imagenet', 'places365')
 SETS_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'description_sets')
 GENERATE_TOOL = 'python tools/generate_descriptions.py'
 _UMASK = os.umask(0)  # read once, at import (setting it is process-wide)

@@ -103,8 +103,11 @@ def test_contrastive_heads_train_on_three_views_others_on_one(shipped):
             seen.add(head.type)
         graph_hook = [h for h in cfg.get('custom_hooks') or []
                       if h['type'] == 'SemanticGraphHook']
-        assert graph_hook == ([] if head.type == 'LinearClsHead'
-                              else [dict(type='SemanticGraphHook')]), name
+        # iNaturalist's 14,035-node graph is not drawn (37 min on a CPU:
+        # docs/benchmarks.md); every other SKCL config takes the hook as it is.
+        expected = [dict(type='SemanticGraphHook', save_figures=False)] \
+            if 'inat2018' in name else [dict(type='SemanticGraphHook')]
+        assert graph_hook == ([] if head.type == 'LinearClsHead' else expected), name
     assert seen == {'SKCLLoss', 'BCLLoss', 'SKCLHead', 'LinearClsHead'}
 
 

@@ -42,7 +42,7 @@ def test_oltr_recipe_as_written():
     assert cfg.param_scheduler == [dict(type='MultiStepLR', by_epoch=True,
                                         milestones=[10, 20], gamma=0.1)]
     train = cfg.train_dataloader.dataset
-    assert train.hierarchy == 'places365' and osp.isfile(train.descriptions)
+    assert train.hierarchy == 'places365' and train.descriptions == 'places365'
     assert [loader.dataset.dataset.split for loader in
             (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader)] == [
                 'train', 'val', 'test']

@@ -20,7 +20,7 @@ from skcl_mm.semantics.description_rules import set_problems
 from skcl_mm.semantics.descriptions import (check_descriptions,
                                             description_set_path)
 
-SETS = ('cifar10', 'cifar100', 'digits', 'imagenet')
+SETS = ('cifar10', 'cifar100', 'digits', 'imagenet', 'places365')
 NEAR_COPY = 0.97
 
 

@@ -166,3 +166,19 @@ def test_command_line_subprocess(description_file, tool, tmp_path):
     assert 'cached)' in done.stdout  # warmed above: no model load here
     assert 'truck -> vehicles' in done.stdout
     assert 'horse -> animals' in done.stdout
+
+
+def test_a_config_whose_dataset_writes_its_own_texts(tool, tmp_path, capsys):
+    """iNaturalist: descriptions='dataset' are the taxonomy paths the wrapper
+    makes; the tool takes them from the built dataset, as the hook does."""
+    from tests.fixtures.inat2018 import write_inat2018
+    root = str(tmp_path / 'inat')
+    write_inat2018(root)
+    code = tool.main(['configs/skcl_resnet50_inat2018_genus_species.py', '--cfg-options',
+                      f'train_dataloader.dataset.dataset.data_root={root}',
+                      '--out-dir', str(tmp_path / 'out'), '--cache-dir',
+                      str(tmp_path / 'cache'), '-k', '2'])
+    assert code == 0
+    table = read_neighbours(tmp_path / 'out' / 'neighbours.csv')
+    assert len(table) == 8 and all(len(v) == 2 for v in table.values())
+    capsys.readouterr()

@@ -17,10 +17,8 @@ train_dataloader = dict(
     dataset=dict(
         type='LongTailHierarchyDataset',  # counts from the list
         hierarchy=hierarchy,
-        # The shipped texts of the 365 scenes and 19 coarse categories, by
-        # path (skcl_mm's SHIPPED_SETS name them 'places365' once listed there).
-        descriptions='{{ fileDirname }}/../../../skcl_mm/semantics/description_sets/'
-                     'places365.json',
+        # The shipped texts of the 365 scenes and 19 coarse categories.
+        descriptions='places365',
         pipeline=_base_.train_pipeline,
         dataset=dict(type='PlacesLT', data_root=data_root, split='train')))
 
