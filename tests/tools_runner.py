@@ -1,10 +1,18 @@
 """Run the repository's tools as real subprocesses (what a user types)."""
 import os
+import signal
 import socket
 import subprocess
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def terminal_sigint() -> None:
+    """``preexec_fn`` for a tool that a test stops with SIGINT (Ctrl-C): a test
+    run started from a background shell inherits SIGINT as ignored, and Python
+    then never raises KeyboardInterrupt; a terminal gives the default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def free_port() -> int:

@@ -27,7 +27,8 @@ SHIPPED = sorted(
     if '_base_' not in p)
 # Trained two iterations by their own test modules, on their own fixtures.
 OWN_TESTS = {'placeslt': 'tests/test_configs/test_places_lt_configs.py',
-             'inat2018': 'tests/test_configs/test_inat2018_configs.py'}
+             'inat2018': 'tests/test_configs/test_inat2018_configs.py',
+             'wordnet12': 'tests/test_configs/test_imagenetlt_wordnet12.py'}
 CONFIGS = [c for c in SHIPPED if c != STOCK_HEAD_EXAMPLE  # that one: below
            and not any(key in c for key in OWN_TESTS)]
 FIXTURE_TYPES = {'CIFAR100': 'CIFAR100Fixture', 'CIFAR10': 'CIFAR10Fixture'}

@@ -205,6 +205,7 @@ def test_ctrl_c_exits_at_once_and_keeps_finished_classes(tmp_path, class_file):
                                               '--concurrency', '2',
                                               '--timeout', '60')],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            preexec_fn=tools_runner.terminal_sigint,
             env=dict(os.environ, OPENAI_API_KEY=FAKE_KEY))
         try:
             wait_for_classes(out, 2, proc)

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from tests.tools_runner import REPO, run_tool, run_tool_failing, tool_env
+from tests.tools_runner import (REPO, run_tool, run_tool_failing,
+                                terminal_sigint, tool_env)
 
 SKCL, CE = 'skcl_resnet32_digitslt', 'ce_resnet32_digitslt'
 # Two configs, two seeds, 2 epochs of 4 iterations: the smallest real table.
@@ -28,7 +29,7 @@ def interrupt_after_first_checkpoint(work_dir, timeout_s=400):
     proc = subprocess.Popen([sys.executable, *reproduce_args(work_dir)], cwd=REPO,
                             env=tool_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=terminal_sigint)
     deadline = time.monotonic() + timeout_s
     while not (first / 'last_checkpoint').is_file():
         assert proc.poll() is None, proc.stdout.read()
