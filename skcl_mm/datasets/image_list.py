@@ -15,9 +15,11 @@ different labels, a list without any image, a file that is not UTF-8. There
 are no comment lines: ``#`` starts a path like any other character. A path
 listed twice with the same label is kept (it counts twice) with a warning.
 """
+import os.path as osp
 import re
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
+from mmengine.fileio import get_file_backend
 from mmengine.logging import MMLogger
 
 from .tree_file import decode_utf8
@@ -100,3 +102,30 @@ def _check_repeats(paths: List[str], labels: List[int], numbers: List[int],
             f'{source}: {len(repeats)} image(s) are listed more than once with '
             f'the same label, e.g. {repeats[:SHOW]}; each copy is a training '
             'sample (it counts twice). Remove the repeats unless intended.')
+
+
+def listed_images(dataset, paths: Sequence[str], labels: Sequence[int],
+                  root_help: str) -> List[dict]:
+    """The data list of listed images (``img_path`` under the dataset's
+    ``img_prefix``, ``gt_label``); with ``dataset.check_files`` every image
+    must exist, else a FileNotFoundError names the first few.
+
+    Args:
+        dataset: The dataset reading the list (``img_prefix``, ``ann_file``,
+            ``data_root``, ``check_files``).
+        paths (Sequence[str]): (N,) listed paths, relative to ``img_prefix``.
+        labels (Sequence[int]): (N,) labels.
+        root_help (str): What ``data_root`` should hold, for the message.
+    """
+    backend = get_file_backend(dataset.img_prefix, enable_singleton=True)
+    data_list = [dict(img_path=backend.join_path(dataset.img_prefix, path),
+                      gt_label=label) for path, label in zip(paths, labels)]
+    if dataset.check_files:
+        missing = [d['img_path'] for d in data_list if not osp.isfile(d['img_path'])]
+        if missing:
+            raise FileNotFoundError(
+                f'{len(missing)} of {len(data_list)} images listed in '
+                f'{dataset.ann_file} do not exist, e.g. {missing[:SHOW]}. Check '
+                f'data_root ({dataset.data_root!r}: {root_help}) or set '
+                'check_files=False to skip this check.')
+    return data_list

@@ -20,12 +20,10 @@ those of :mod:`skcl_mm.datasets.inat_taxonomy` (names made unique).
 import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
-from mmengine.fileio import get_file_backend
-
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 from .hierarchies import Hierarchy
-from .image_list import SHOW, parse_image_list
+from .image_list import SHOW, listed_images, parse_image_list
 from .inat_taxonomy import Taxonomy, categories_of, read_json
 
 SPLITS = ('train', 'val')
@@ -136,12 +134,7 @@ class INat2018(BaseDataset):
         else:
             paths, labels = self._from_list(source)
         self._content = None
-        backend = get_file_backend(self.img_prefix, enable_singleton=True)
-        data_list = [dict(img_path=backend.join_path(self.img_prefix, path),
-                          gt_label=label) for path, label in zip(paths, labels)]
-        if self.check_files:
-            self._check_images_exist(data_list)
-        return data_list
+        return listed_images(self, paths, labels, 'it should hold train_val2018/')
 
     def _from_list(self, source: str) -> Tuple[List[str], List[int]]:
         paths, cat_ids, lines = parse_image_list(self.ann_file, source)
@@ -186,15 +179,6 @@ class INat2018(BaseDataset):
         if not paths:
             raise ValueError(f'{source} lists no images.')
         return paths, labels
-
-    def _check_images_exist(self, data_list: List[dict]) -> None:
-        missing = [d['img_path'] for d in data_list if not osp.isfile(d['img_path'])]
-        if missing:
-            raise FileNotFoundError(
-                f'{len(missing)} of {len(data_list)} images listed in '
-                f'{self.ann_file} do not exist, e.g. {missing[:SHOW]}. Check '
-                f'data_root ({self.data_root!r}: it should hold train_val2018/) '
-                'or set check_files=False to skip this check.')
 
 
 def _categories_by_image(annotations: list, source: str) -> Dict[int, int]:

@@ -12,10 +12,8 @@ its list files and where they come from, and may check the entries further
 import os.path as osp
 from typing import List
 
-from mmengine.fileio import get_file_backend
-
 from mmpretrain.datasets import CustomDataset
-from .image_list import SHOW, parse_image_list
+from .image_list import SHOW, listed_images, parse_image_list
 
 
 class SplitListDataset(CustomDataset):
@@ -69,12 +67,7 @@ class SplitListDataset(CustomDataset):
         paths, labels, lines = parse_image_list(self.ann_file, self.list_source)
         self._check_label_range(labels, lines)
         self.check_entries(paths, labels, lines)
-        backend = get_file_backend(self.img_prefix, enable_singleton=True)
-        data_list = [dict(img_path=backend.join_path(self.img_prefix, path),
-                          gt_label=label) for path, label in zip(paths, labels)]
-        if self.check_files:
-            self._check_images_exist(data_list)
-        return data_list
+        return listed_images(self, paths, labels, self.ROOT_HELP)
 
     def check_entries(self, paths: List[str], labels: List[int], lines: List[int]):
         """Further checks of the parsed entries; raise ValueError naming the
@@ -96,12 +89,3 @@ class SplitListDataset(CustomDataset):
                 f'{num_classes}) (the dataset has {num_classes} classes), e.g. '
                 f'(line, label) {bad[:SHOW]}. Check the list against the class '
                 'list (metainfo classes).')
-
-    def _check_images_exist(self, data_list: List[dict]):
-        missing = [d['img_path'] for d in data_list if not osp.isfile(d['img_path'])]
-        if missing:
-            raise FileNotFoundError(
-                f'{len(missing)} of {len(data_list)} images listed in '
-                f'{self.ann_file} do not exist, e.g. {missing[:SHOW]}. Check '
-                f'data_root ({self.data_root!r}: {self.ROOT_HELP}) or set '
-                'check_files=False to skip this check.')
