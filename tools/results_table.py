@@ -31,9 +31,7 @@ NOT_MEASURED = 'not yet measured by us'
 def _ours(report, name):
     """Last-evaluation mean ± std per split of ``name`` in a reproduce report."""
     measured = report and report['models'].get(name, {}).get('measured')
-    if not measured:
-        return None
-    return {s: v for s, v in measured['aggregate']['last'].items()}
+    return measured['aggregate']['last'] if measured else None
 
 
 def _decimals(entries, table):

@@ -37,10 +37,10 @@ def comparison_markdown(name_a: str, name_b: str, result: dict) -> List[str]:
     for kind in ('best', 'last'):
         lines.append(f'| {kind} | ' + ' | '.join(_cell(result[kind][s])
                                                  for s in splits) + ' |')
-    top1 = result['last'].get('top1') or result['last'][splits[0]]
-    split = 'top1' if 'top1' in result['last'] else splits[0]
-    per = ', '.join(f'seed {s}: {d:+.2f}' for s, d in top1['differences'].items())
-    lines += ['', f'Last-epoch {split}: {describe(top1)}. Per seed: {per}.', '']
+    split = 'top1' if 'top1' in splits else splits[0]
+    last = result['last'][split]
+    per = ', '.join(f'seed {s}: {d:+.2f}' for s, d in last['differences'].items())
+    lines += ['', f'Last-epoch {split}: {describe(last)}. Per seed: {per}.', '']
     return lines
 
 
