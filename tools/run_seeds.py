@@ -1,7 +1,7 @@
 """Train a config over several seeds and report mean ± std of the results.
 
     python tools/run_seeds.py CONFIG --seeds 0 1 2 [--work-dir DIR] [--gpus N]
-        [--collect-only] [--metric-prefix long_tail] [--out results.md]
+        [--jobs N] [--collect-only] [--metric-prefix long_tail] [--out results.md]
         [-- extra tools/train.py arguments]
     python tools/run_seeds.py --compare CONFIG_A CONFIG_B --seeds 0 1 2 [...]
 
@@ -17,6 +17,15 @@ top1 / many / medium / few and a table per seed, printed as Markdown and written
 to ``--out`` (default ``DIR/results.md``) with a JSON copy next to it.
 ``--collect-only`` skips training and only reads existing runs.
 
+``--jobs N`` trains N seeds at once on the same machine and device (separate
+processes, started in seed order; tools/analysis_tools/run_pool.py): one line
+per start, validation, finish and failure; after a failure the running seeds
+finish, no new one starts and the tool exits non-zero naming the failed runs
+and their logs. Whenever the tool trained, the report ends with the batch's
+throughput (tools/analysis_tools/batch_throughput.py: wall time, sum of run
+times, concurrency speed-up, runs per hour, training images per second),
+also in the JSON copy under ``throughput``.
+
 ``--compare A B`` trains both configs with the same seeds (into
 ``DIR/<config name>/seed_<s>``, DIR defaulting to ``work_dirs``: the layout of
 tools/reproduce.py, whose runs it can collect) and adds the paired per-seed
@@ -27,15 +36,19 @@ difference A - B of every metric with its 95 % t interval
 import argparse
 import os.path as osp
 import sys
+import time
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.dirname(TOOLS))
 
+from analysis_tools.batch_throughput import (summarize_batch,
+                                             throughput_markdown, timed_runs)
 from analysis_tools.comparison import compare, comparison_markdown
 from analysis_tools.report_file import write_report
 from analysis_tools.run_launch import (RunFailed, build_command,
                                        exit_on_sigterm, split_train_args,
                                        train_run)
+from analysis_tools.run_pool import Job, Timed, run_pool
 from analysis_tools.seed_results import format_markdown, summarize
 
 from skcl_mm.utils.config_file import check_config_path
@@ -59,6 +72,9 @@ def parse_args(argv=None):
     parser.add_argument('--gpus', type=int, default=1,
                         help='processes per run: 1 -> tools/train.py, N > 1 -> '
                         'tools/dist_train.sh (GPUs, or gloo processes on a CPU)')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='seeds trained at once on this machine (separate '
+                        'processes sharing the device; one process per run)')
     parser.add_argument('--collect-only', action='store_true',
                         help='do not train; read the existing runs')
     parser.add_argument('--metric-prefix', default='long_tail',
@@ -88,6 +104,12 @@ def parse_args(argv=None):
                      'next to it)')
     if args.gpus < 1:
         parser.error(f'--gpus must be >= 1, got {args.gpus}')
+    if args.jobs < 1:
+        parser.error(f'--jobs must be >= 1, got {args.jobs}')
+    if args.jobs > 1 and args.gpus > 1:
+        parser.error(f'--jobs {args.jobs} runs one-process runs side by side; '
+                     f'with --gpus {args.gpus} use --jobs 1 (a multi-process run '
+                     'already fills its devices)')
     check_extra(parser, extra)
     if args.work_dir is None and not args.compare:
         args.work_dir = osp.join('work_dirs', config_name(args.config))
@@ -120,24 +142,54 @@ def config_work_dir(args, config: str) -> str:
     return osp.join(args.work_dir or 'work_dirs', config_name(config))
 
 
-def train_seeds(args, config: str) -> None:
-    for seed in args.seeds:
-        train_seed(args, config, seed)
+def seed_job(args, config: str, seed: int) -> Job:
+    work_dir = seed_dir(config_work_dir(args, config), seed)
+    label = f'{config_name(config)} seed {seed}' if args.compare else f'seed {seed}'
+    return Job(label, build_command(config, seed, work_dir, args.gpus, args.extra),
+               work_dir)
 
 
-def train_seed(args, config: str, seed: int) -> None:
+def train_seeds(args, configs) -> dict:
+    """Train every seed of every config (one config after the other), one
+    run at a time or ``--jobs`` at once; the batch's throughput figures."""
+    jobs = [seed_job(args, config, seed) for config in configs for seed in args.seeds]
+    n = min(args.jobs, len(jobs))
+    start = time.time()
+    timed = [train_seed(args, job) for job in jobs] if n == 1 else train_pool(args, jobs, n)
+    return summarize_batch(timed_runs(timed, args.gpus), start, time.time(), n)
+
+
+def train_seed(args, job: Job) -> Timed:
     """Train one seed, its output in ``seed_<s>/train.out``, printing a line
     per validation; on a failure print the log's end and stop."""
-    work_dir = seed_dir(config_work_dir(args, config), seed)
-    cmd = build_command(config, seed, work_dir, args.gpus, args.extra)
-    label = f'{config_name(config)} seed {seed}' if args.compare else f'seed {seed}'
-    say(f'{label}: training, log in {osp.join(work_dir, "train.out")}')
+    say(f'{job.label}: training, log in {job.log}')
+    start = time.time()
     try:
-        seconds = train_run(cmd, work_dir, label, say, f'{args.metric_prefix}/top1')
+        seconds = train_run(job.cmd, job.work_dir, job.label, say,
+                            f'{args.metric_prefix}/top1')
     except RunFailed as err:
         raise SystemExit(f'[run_seeds] {err}. Fix it and rerun that seed, then '
                          'use --collect-only.') from None
-    say(f'{label}: finished in {seconds:.0f} s')
+    say(f'{job.label}: finished in {seconds:.0f} s')
+    return Timed(job, start, time.time(), 0)
+
+
+def train_pool(args, jobs, n: int):
+    """Train ``jobs`` ``n`` at once; stop (naming the failed runs and their
+    logs) when one failed."""
+    clamped = f' (--jobs {args.jobs}, but only {len(jobs)} runs)' if args.jobs > n else ''
+    say(f'{len(jobs)} runs, {n} at once{clamped}')
+    try:
+        result = run_pool(jobs, n, say, f'{args.metric_prefix}/top1')
+    except KeyboardInterrupt:
+        say('interrupted: the running seeds were stopped, their checkpoints stay. '
+            'Resume one with run_seeds.py CONFIG --seeds S -- --resume.')
+        raise SystemExit(130) from None
+    if result.failed:
+        raise SystemExit('[run_seeds] failed: ' + '; '.join(
+            f'{t.job.label} (exit {t.returncode}, log {t.job.log})' for t in result.failed)
+            + '. Fix it and rerun those seeds, then use --collect-only.')
+    return result.done
 
 
 def say(message):
@@ -159,11 +211,11 @@ def main(argv=None):
     args = parse_args(argv)
     exit_on_sigterm()
     configs = args.compare or [args.config]
+    throughput = None
     if not args.collect_only:
         for config in configs:
             check_config_path(config)
-        for config in configs:
-            train_seeds(args, config)
+        throughput = train_seeds(args, configs)
     summaries = [collect(args, config) for config in configs]
     markdown = ''.join(format_markdown(summary, title=osp.basename(summary['config']))
                        for summary in summaries)
@@ -178,6 +230,9 @@ def main(argv=None):
                                    f'compare_{names[0]}_vs_{names[1]}.md')
     else:
         out = args.out or osp.join(args.work_dir, 'results.md')
+    if throughput is not None:
+        report = dict(report, throughput=throughput)
+        markdown += '\n' + throughput_markdown(throughput)
     print(markdown, flush=True)
     json_path = write_report(report, markdown, out)
     print(f'[run_seeds] wrote {out} and {json_path}')

@@ -1,2 +1,2 @@
-"""Engine: hooks."""
-from . import hooks  # noqa: F401
+"""Engine: hooks and training loops."""
+from . import hooks, runner  # noqa: F401

@@ -84,16 +84,20 @@ def test_train_counts_is_a_default_hook_of_every_config(shipped):
 
 def test_contrastive_heads_train_on_three_views_others_on_one(shipped):
     """SKCL and BCL configs select the three views; the CE / LA baselines and
-    the stock head keep the dataset's single view (the _gpuaug config draws
-    its views on the device)."""
+    the stock head keep the dataset's single view (the _gpuaug, _resident and
+    _fast configs draw their views on the device, the _gpudecode configs also
+    decode there)."""
     seen = set()
     for name, cfg in shipped.items():
         head = cfg.model.head
         contrastive = head.get('contrastive_loss')
         pipeline = cfg.train_dataloader.dataset.pipeline
-        if name.endswith('_gpuaug.py'):
-            assert cfg.data_preprocessor.type == 'GPUAugmentDataPreprocessor'
-            assert _types(pipeline) == ['PackInputs']
+        if name.endswith(('_gpuaug.py', '_resident.py', '_fast.py')):
+            assert cfg.data_preprocessor.type == 'GPUAugmentDataPreprocessor', name
+            assert _types(pipeline) == ['PackInputs'], name
+        elif name.endswith('_gpudecode.py'):
+            assert cfg.data_preprocessor.type == 'GPUDecodeDataPreprocessor', name
+            assert _types(pipeline) == ['LoadImageBytes', 'PackInputs'], name
         elif contrastive:
             assert pipeline == cfg.multi_view_train_pipeline, name
             seen.add(contrastive.type)

@@ -1,5 +1,6 @@
 """tools/reproduce.py on the digits quickstart: a real table of real runs,
-interrupted with Ctrl-C, resumed, reported against hand-computed statistics."""
+interrupted with Ctrl-C, resumed two runs at once (--jobs 2), reported against
+hand-computed statistics and throughput."""
 import json
 import os
 import signal
@@ -42,12 +43,12 @@ def interrupt_after_first_checkpoint(work_dir, timeout_s=400):
 
 @pytest.fixture(scope='module')
 def table(tmp_path_factory):
-    """The interrupted table, its resumption, and a third call."""
+    """The interrupted table, its resumption (2 runs at once), and a third call."""
     work_dir = tmp_path_factory.mktemp('reproduce')
     code, output = interrupt_after_first_checkpoint(work_dir)
     record = json.loads((work_dir / SKCL / 'seed_0' / 'reproduce_run.json').read_text())
     interrupted = (code, output, record, (work_dir / CE).exists())
-    resumed = run_tool(reproduce_args(work_dir))
+    resumed = run_tool(reproduce_args(work_dir, '--jobs', '2'))
     again = run_tool(reproduce_args(work_dir))
     return work_dir, interrupted, resumed.stdout + resumed.stderr, again.stdout
 
@@ -66,10 +67,16 @@ def test_ctrl_c_keeps_the_checkpoint_and_the_run_unfinished(table):
 
 def test_rerun_resumes_the_interrupted_run_and_trains_the_rest(table):
     work_dir, _, resumed, _ = table
-    assert '[reproduce] 4 runs, 0 finished, 4 to train' in resumed
-    assert f'[reproduce] [1/4] {SKCL} seed 0: resuming' in resumed
-    for name, seed in ((CE, 0), (SKCL, 1), (CE, 1)):
-        assert f'{name} seed {seed}: training, log in' in resumed
+    assert '[reproduce] 4 runs, 0 finished, 4 to train, 2 at once' in resumed
+    assert (f'[reproduce] {SKCL} seed 0: resuming (1 running), log in '
+            f'{work_dir / SKCL / "seed_0" / "train.out"}') in resumed
+    assert f'[reproduce] {CE} seed 0: training (2 running), log in' in resumed
+    starts = [resumed.index(f'{name} seed {seed}: ') for name, seed in
+              ((SKCL, 0), (CE, 0), (SKCL, 1), (CE, 1))]
+    assert starts == sorted(starts)  # seed-major, as with one run at a time
+    for name in (SKCL, CE):
+        for seed in (0, 1):
+            assert f'[reproduce] {name} seed {seed}: finished in ' in resumed
     train_out = (work_dir / SKCL / 'seed_0' / 'train.out').read_text()
     assert '--resume' in train_out and 'resumed epoch: 1' in train_out
     for name in (SKCL, CE):
@@ -80,9 +87,37 @@ def test_rerun_resumes_the_interrupted_run_and_trains_the_rest(table):
 
 
 def test_a_finished_table_trains_nothing(table):
-    _, _, _, again = table
+    work_dir, _, _, again = table
     assert '[reproduce] 4 runs, 4 finished, 0 to train' in again
     assert 'training, log in' not in again and 'resuming' not in again
+    # the report of a call that trained nothing has no throughput
+    assert 'throughput' not in json.loads((work_dir / 'quickstart.json').read_text())
+    assert '## Throughput' not in again
+
+
+def test_jobs_throughput_counts_the_resumed_part_only(table):
+    work_dir, _, resumed, _ = table
+    # The second call trained (and reported) the batch; the third rewrote the
+    # report without it: the batch's figures are in the second call's output.
+    section = resumed[resumed.index('## Throughput'):]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip('|').split('|')]
+        if len(cells) == 6 and cells[0].endswith(('seed 0', 'seed 1')):
+            rows[cells[0]] = cells
+    assert len(rows) == 4 and '4 run(s) trained in this call, 2 at once' in section
+    for name in (SKCL, CE):
+        for seed in (0, 1):
+            counts = json.loads((work_dir / name / f'seed_{seed}' /
+                                 'train_counts.json').read_text())['class_counts']
+            epochs = 1 if (name, seed) == (SKCL, 0) else 2  # resumed after epoch 1
+            start, end, seconds, images, rate = rows[f'{name} seed {seed}'][1:]
+            assert int(images) == epochs * sum(counts)
+            assert float(seconds) == pytest.approx(float(end) - float(start), abs=0.11)
+            assert float(rate) == pytest.approx(int(images) / float(seconds), rel=0.02)
+    intervals = sorted((float(r[1]), float(r[2])) for r in rows.values())
+    # two at once: some run starts before an earlier-started one ended
+    assert any(b[0] < a[1] for a, b in zip(intervals, intervals[1:]))
 
 
 def _by_hand(values):

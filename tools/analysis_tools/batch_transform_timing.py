@@ -27,10 +27,19 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 VIEWS_CONFIG = 'configs/_base_/datasets/pipelines/cifar_gpu_views.py'
 
 
+KORNIA_INSTALL = ('pip install kornia (0.9.0 measured; `pip install kornia --no-deps '
+                  'kornia-rs` keeps the installed torch)')
+
+
 def import_kornia():
     """``kornia.augmentation``, or an error that says how to install it."""
-    from skcl_mm.datasets.transforms.batch.common import kornia_augmentation
-    return kornia_augmentation('tools/benchmark.py --batch-transforms')
+    try:
+        import kornia.augmentation as K
+    except ImportError as error:
+        raise ModuleNotFoundError('tools/benchmark.py --batch-transforms runs kornia, '
+                                  f'which is not installed ({error}); '
+                                  f'{KORNIA_INSTALL}.') from None
+    return K
 
 
 class KorniaOp:

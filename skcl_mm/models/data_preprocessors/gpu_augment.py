@@ -12,6 +12,7 @@ import torch
 from mmengine.dist import all_gather, get_world_size
 
 from mmpretrain.registry import MODELS
+from skcl_mm.structures.batch_labels import BatchLabels
 from .multi_view import MultiViewClsDataPreprocessor, is_multi_view
 from .view_order import stack_views
 
@@ -112,7 +113,8 @@ class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
 
         Args:
             data (dict): ``inputs`` (single-view uint8 batch) and optional
-                ``data_samples`` (list of B DataSample).
+                ``data_samples`` (list of B DataSample, or a
+                :class:`~skcl_mm.structures.BatchLabels`, passed on as it is).
             training (bool): Build the views (True) or only normalise.
 
         Returns:
@@ -128,7 +130,15 @@ class GPUAugmentDataPreprocessor(MultiViewClsDataPreprocessor):
         views = [self._augment(images, transforms)
                  for view, transforms in zip(self.views, self.view_transforms)
                  for _ in range(view['num_views'])]
-        return super().forward({**data, 'inputs': stack_views(views)}, training)
+        labels = data.get('data_samples')
+        if not isinstance(labels, BatchLabels):
+            return super().forward({**data, 'inputs': stack_views(views)}, training)
+        # Device-resident batches: the labels are tensors already; skip the
+        # per-sample label loop of ClsDataPreprocessor.
+        out = super().forward({'inputs': stack_views(views)}, training)
+        if labels.device != images.device:
+            labels = labels.to(images.device, non_blocking=True)
+        return {**out, 'data_samples': labels}
 
     def _device_batch(self, inputs) -> torch.Tensor:
         """(B, 3, H, W) float32 in [0, 255] on the model's device."""

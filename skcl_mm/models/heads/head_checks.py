@@ -5,6 +5,7 @@ from typing import List, Optional, Sequence
 import torch
 from torch import Tensor
 
+from skcl_mm.structures.batch_labels import BatchLabels
 from skcl_mm.utils.checks import (check_bool, check_int, check_int_list,
                                   check_number, check_number_list, is_int)
 from ..data_preprocessors.view_order import VIEWS_FIX
@@ -112,9 +113,13 @@ def check_features(x: Tensor, in_channels: int) -> None:
 def level_targets(data_samples, level_num_classes: Sequence[int]) -> Tensor:
     """(B, n_levels) labels, coarsest first, from ``gt_level_labels``.
 
-    One level without ``gt_level_labels`` uses ``gt_label``.
+    One level without ``gt_level_labels`` uses ``gt_label``. A
+    :class:`~skcl_mm.structures.BatchLabels` gives its (B, L) tensor as it
+    is (no per-sample objects).
     """
     num_levels = len(level_num_classes)
+    if isinstance(data_samples, BatchLabels):
+        return _batch_level_targets(data_samples, level_num_classes)
     missing = [i for i, s in enumerate(data_samples) if 'gt_level_labels' not in s]
     if missing and num_levels == 1 and len(missing) == len(data_samples):
         return torch.cat([s.gt_label for s in data_samples])[:, None]
@@ -132,6 +137,24 @@ def level_targets(data_samples, level_num_classes: Sequence[int]) -> Tensor:
             f'has {num_levels} ({list(level_num_classes)}); make the head '
             'agree with the hierarchy of the training dataset.')
     return targets
+
+
+def _batch_level_targets(labels: BatchLabels, level_num_classes: Sequence[int]) -> Tensor:
+    """(B, n_levels) targets of a BatchLabels; the same rules as per sample."""
+    num_levels = len(level_num_classes)
+    if labels.gt_level_labels is None and num_levels == 1:
+        return labels.gt_label[:, None]
+    if labels.gt_level_labels is None:
+        raise ValueError(
+            f'SKCLHead level_num_classes={list(level_num_classes)} has '
+            f'{num_levels} levels but the batch carries no gt_level_labels: '
+            f'{WRAP_FIX}; or use one level, level_num_classes=[{level_num_classes[-1]}].')
+    if labels.gt_level_labels.shape[1] != num_levels:
+        raise ValueError(
+            f'gt_level_labels has {labels.gt_level_labels.shape[1]} levels, '
+            f'level_num_classes has {num_levels} ({list(level_num_classes)}); make '
+            'the head agree with the hierarchy of the training dataset.')
+    return labels.gt_level_labels
 
 
 def check_first_batch(targets: Tensor, data_samples,

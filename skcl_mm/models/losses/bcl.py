@@ -26,14 +26,16 @@ class BCLLoss(GatheredContrastiveLoss):
             coarsest first (the head passes its own); without it every
             prototype is taken for a fine class.
         gather_distributed (bool, optional): see :class:`SKCLLoss`.
+        equal_rank_batches (bool): see :class:`SKCLLoss`.
     """
     name = 'BCLLoss'
 
     def __init__(self, loss_weight: float = 0.6, temperature: float = 0.1,
                  level_num_classes: Optional[Sequence[int]] = None,
-                 gather_distributed: Optional[bool] = None):
+                 gather_distributed: Optional[bool] = None,
+                 equal_rank_batches: bool = False):
         super().__init__(loss_weight, temperature, level_num_classes,
-                         gather_distributed)
+                         gather_distributed, equal_rank_batches)
 
     def anchor_terms(self, anchors, labels, self_index, keys, key_labels,
                      prototypes, neighbours) -> Dict[str, Tensor]:

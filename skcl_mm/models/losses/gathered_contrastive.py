@@ -9,7 +9,7 @@ from torch import Tensor
 
 from skcl_mm.utils.checks import check_bool, check_int_list, check_number
 from .contrastive_utils import to_float32
-from .gather import gather_with_grad, world_size
+from .gather import exchange_row_counts, gather_with_grad, world_size
 
 
 class GatheredContrastiveLoss(nn.Module, metaclass=ABCMeta):
@@ -28,12 +28,21 @@ class GatheredContrastiveLoss(nn.Module, metaclass=ABCMeta):
             coarsest first (the head passes its own).
         gather_distributed (bool, optional): All-gather features and labels
             across ranks; None: when the world size is > 1.
+        equal_rank_batches (bool): Every rank's batch has as many rows as
+            every other rank's (true for mmengine's ``DefaultSampler``, whose
+            default ``round_up=True`` gives each rank the same number of
+            samples, the last batch included). The gather then skips the
+            row-count exchange, the one host sync of the loss, so the step
+            can be captured in a CUDA graph. Checked once, at the first
+            gathered step (one exchange); a mismatch stops training with
+            the fix. Defaults to False (counts exchanged every step).
     """
     name = 'contrastive loss'  # how messages name the subclass
 
     def __init__(self, loss_weight: float, temperature: float,
                  level_num_classes: Optional[Sequence[int]] = None,
-                 gather_distributed: Optional[bool] = None):
+                 gather_distributed: Optional[bool] = None,
+                 equal_rank_batches: bool = False):
         super().__init__()
         self.loss_weight = check_number(
             f'{self.name} loss_weight', loss_weight, minimum=0,
@@ -46,6 +55,11 @@ class GatheredContrastiveLoss(nn.Module, metaclass=ABCMeta):
             check_bool(f'{self.name} gather_distributed', gather_distributed,
                        fix='None gathers when the world size is > 1.')
         self.gather_distributed = gather_distributed
+        self.equal_rank_batches = check_bool(
+            f'{self.name} equal_rank_batches', equal_rank_batches,
+            fix='True skips the per-step row-count exchange of the gather '
+            '(every rank holds the same batch size, as with DefaultSampler).')
+        self._equal_rows_checked = False
         self.level_num_classes = None if level_num_classes is None else \
             check_int_list(f'{self.name} level_num_classes', level_num_classes,
                            minimum=1, min_length=1,
@@ -81,8 +95,10 @@ class GatheredContrastiveLoss(nn.Module, metaclass=ABCMeta):
             keys, key_labels, offset, total = features, labels, 0, len(labels)
             num_ranks = 1
             if self._use_gather():
+                if self.equal_rank_batches and not self._equal_rows_checked:
+                    self._check_equal_rows(features)
                 keys, key_labels, offset, total = gather_with_grad(
-                    features, labels)
+                    features, labels, equal_rows=self.equal_rank_batches)
                 num_ranks = world_size()
             self_index = offset + torch.arange(
                 features.shape[0], device=features.device)
@@ -90,6 +106,20 @@ class GatheredContrastiveLoss(nn.Module, metaclass=ABCMeta):
                                       key_labels, prototypes, neighbours)
             scale = self.loss_weight * num_ranks / total
             return {name: value.sum() * scale for name, value in terms.items()}
+
+    @torch.compiler.disable
+    def _check_equal_rows(self, features: Tensor) -> None:
+        """Once: every rank holds as many rows as this one (else raise)."""
+        counts = exchange_row_counts(features.shape[0], features.device)
+        if len(set(counts)) > 1:
+            raise RuntimeError(
+                f'{self.name} equal_rank_batches=True, but the ranks hold '
+                f'{counts} rows (views x batch) at this step: the gather '
+                'would mix up rows. Set equal_rank_batches=False (the counts '
+                'are then exchanged every step) or give every rank the same '
+                'batch size (mmengine DefaultSampler with round_up=True, the '
+                'default).')
+        self._equal_rows_checked = True
 
     @abstractmethod
     def anchor_terms(self, anchors: Tensor, labels: Tensor, self_index: Tensor,

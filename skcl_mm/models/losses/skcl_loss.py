@@ -119,6 +119,10 @@ class SKCLLoss(GatheredContrastiveLoss):
         gather_distributed (bool, optional): all-gather features and labels
             across ranks (with gradient). ``None`` turns it on when the world
             size is > 1. Defaults to None.
+        equal_rank_batches (bool): every rank's batch has the same size,
+            so the gather needs no per-step row-count exchange (no host
+            sync; checked once). See :class:`GatheredContrastiveLoss`.
+            Defaults to False.
     """
     name = 'SKCLLoss'
 
@@ -126,10 +130,11 @@ class SKCLLoss(GatheredContrastiveLoss):
                  proto_temperature: float = 0.2, mode: str = 'both',
                  num_neighbours: Optional[int] = None,
                  level_num_classes: Optional[Sequence[int]] = None,
-                 gather_distributed: Optional[bool] = None):
+                 gather_distributed: Optional[bool] = None,
+                 equal_rank_batches: bool = False):
         mode = normalize_mode(mode, 'SKCLLoss mode')
         super().__init__(loss_weight, temperature, level_num_classes,
-                         gather_distributed)
+                         gather_distributed, equal_rank_batches)
         self.mode = mode
         self.proto_temperature = check_number(
             'SKCLLoss proto_temperature', proto_temperature, minimum=0,

@@ -21,6 +21,7 @@ from torch import Tensor
 from mmpretrain.registry import MODELS
 from skcl_mm.datasets.transforms.cifar_auto_augment import CIFAR10_POLICY
 from . import auto_augment_ops as ops
+from .common import constant
 
 # type -> (key of its fixed value or None, mmpretrain's default
 # random_negative_prob; 0 where the op has no sign). Enhance ops get
@@ -35,6 +36,7 @@ _OPS = {
 }
 _GEOMETRIC = {'Rotate': 'nearest', 'Translate': 'nearest', 'Shear': 'bicubic'}
 _COMMON_KEYS = {'type', 'prob', 'random_negative_prob'}
+_TABLE_DTYPES = {'kind': torch.long, 'vertical': torch.bool}  # others float64
 
 
 def _check_op(op: dict) -> None:
@@ -108,10 +110,10 @@ class BatchCifarAutoAugment:
         self.kinds = sorted({_kind_key(op, pad_val) for sub in policies
                              for op in sub}, key=str)
         self._tables = self._build_tables(policies)
-        self._device_tables = {}
 
     def _build_tables(self, policies) -> dict:
-        """(S, K) tables: kind id, prob, value, negative prob, vertical."""
+        """(S, K) tables as nested tuples: kind id, prob, value, negative
+        prob, vertical; made into device tensors by :meth:`_tables_on`."""
         rows = {'kind': [], 'prob': [], 'value': [], 'neg': [], 'vertical': []}
         for sub in policies:
             row = {key: [] for key in rows}
@@ -124,20 +126,16 @@ class BatchCifarAutoAugment:
                                   if neg else 0.)
                 row['vertical'].append(op.get('direction') == 'vertical')
             for key in rows:
-                rows[key].append(row[key])
-        tables = {key: torch.tensor(val, dtype=torch.float64)
-                  for key, val in rows.items()}
-        tables['kind'] = tables['kind'].long()
-        tables['vertical'] = tables['vertical'].bool()
-        self.slot_kinds = [sorted(set(tables['kind'][:, k].tolist()))
-                           for k in range(tables['kind'].shape[1])]
-        return tables
+                rows[key].append(tuple(row[key]))
+        self.slot_kinds = [sorted({kinds[k] for kinds in rows['kind']})
+                           for k in range(len(policies[0]))]
+        return {key: tuple(val) for key, val in rows.items()}
 
     def _tables_on(self, device: torch.device) -> dict:
-        if device not in self._device_tables:
-            self._device_tables[device] = {
-                k: v.to(device) for k, v in self._tables.items()}
-        return self._device_tables[device]
+        """The tables on ``device`` (:func:`~.common.constant`: cached in
+        eager, built on the device under ``torch.compile``)."""
+        return {key: constant(values, _TABLE_DTYPES.get(key, torch.float64), device)
+                for key, values in self._tables.items()}
 
     def _apply_kind(self, images: Tensor, kind: int, value: Tensor,
                     vertical: Tensor) -> Tensor:

@@ -10,20 +10,21 @@ tensors with values in [0, 255], every sample drawing its own parameters:
   (``Image.blend`` casts to uint8), grey is PIL's fixed-point ITU-R 601-2
   luma, hue goes through PIL's 8-bit HSV. Exact on uint8 inputs.
 - :class:`BatchRandomGrayscale` -- mmcv ``RandomGrayscale(keep_channels=True)``:
-  weighted sum with normalised weights, truncated (``astype('uint8')``). Runs
-  kornia's ``RandomGrayscale``, chosen over own code by measurement
-  (docs/pipelines.md, "Batch transforms: own code vs kornia"): exact on the
-  test images; off by one grey level on 35 of 2^20 random colours (float32
-  sums where mmcv sums in float64).
+  weighted sum with normalised weights in float64, truncated
+  (``astype('uint8')``). Exact on uint8 inputs. Own code, with the samples to
+  grey drawn on the images' device, so that the step can be captured in a
+  CUDA graph (kornia's ``RandomGrayscale``, which this used before, draws them
+  with torch's CPU generator, and its float32 sums put 35 of 2^20 random
+  colours one grey level below mmcv's).
 """
+import math
 from typing import List, Sequence, Tuple
 
 import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
-from .common import (check_images, check_prob, constant, kornia_augmentation,
-                     uniform)
+from .common import check_images, check_prob, constant, uniform
 
 # PIL hsv2rgb: per hue sector, the (r, g, b) planes as indices into (v, t, p, q).
 _SECTOR_PLANES = ((0, 1, 2), (3, 0, 2), (2, 0, 1), (2, 3, 0), (1, 2, 0), (0, 2, 3))
@@ -202,15 +203,56 @@ class BatchColorJitter:
                 f'contrast={self.contrast}, saturation={self.saturation}, hue={self.hue})')
 
 
+def split_weight(weight: float) -> Tuple[float, float]:
+    """``weight = high + low`` with ``high`` of 45 significant bits, ``low``
+    of at most 8: times an integer in [0, 255] both products are exact in
+    float64, so ``x * high + x * low`` is ``x * weight`` rounded once, also
+    where a compiler fuses it into a fused multiply-add (Triton does).
+
+    Args:
+        weight (float): A non-negative float64 weight.
+
+    Returns:
+        tuple[float, float]: ``(high, low)``.
+    """
+    mantissa, exponent = math.frexp(weight)
+    high = math.ldexp(math.floor(mantissa * 2. ** 45) / 2. ** 45, exponent)
+    return high, weight - high
+
+
+def mmcv_grey(images: Tensor, weights: Sequence[Tuple[float, float]]) -> Tensor:
+    """mmcv ``RandomGrayscale``'s grey: ``(w / w.sum() * img).sum(axis=2)``
+    in float64, truncated by ``astype('uint8')``.
+
+    numpy adds the three products in channel order; each product is rounded
+    to float64 as numpy rounds it (:func:`split_weight`), so the result is
+    numpy's bit for bit on integer-valued inputs.
+
+    Args:
+        images (Tensor): (B, 3, H, W) integer-valued RGB in [0, 255].
+        weights (Sequence[tuple[float, float]]): The three normalised channel
+            weights, each split by :func:`split_weight`.
+
+    Returns:
+        Tensor: (B, 1, H, W) integer-valued grey, dtype of ``images``.
+    """
+    x = images.to(torch.float64)
+    grey = None
+    for c, (high, low) in enumerate(weights):  # in place: half the time on a CPU
+        product = x[:, c] * high
+        product += x[:, c] * low  # x_c * w_c, rounded once
+        grey = product if grey is None else grey.add_(product)  # ((p0 + p1) + p2)
+    return grey.floor_()[:, None].to(images.dtype)
+
+
 @MODELS.register_module()
 class BatchRandomGrayscale:
     """Replace a sample by its grey image (kept as 3 channels) with ``prob``.
 
     Mirrors mmcv ``RandomGrayscale(prob, keep_channels=True, channel_weights)``:
-    ``floor(sum_c w_c / sum(w) * x_c)``. Runs
-    ``kornia.augmentation.RandomGrayscale`` (needs kornia; float32 sums, then
-    floored as mmcv's ``astype('uint8')``); kornia draws the samples to grey
-    from torch's CPU generator.
+    a sample turns grey where ``torch.rand < prob`` (mmcv: ``random.random() <
+    prob``), drawn on the images' device; the grey is :func:`mmcv_grey`,
+    ``floor(sum_c w_c / sum(w) * x_c)`` as mmcv computes it.
 
     Args:
         prob (float): Probability in [0, 1]. Defaults to 0.2.
@@ -227,14 +269,15 @@ class BatchRandomGrayscale:
                              f'positive sum, got {channel_weights!r}.')
         self.prob = prob
         self.channel_weights = weights
-        rgb_weights = torch.tensor(weights)
-        K = kornia_augmentation('BatchRandomGrayscale')
-        self._grey = K.RandomGrayscale(rgb_weights=rgb_weights / rgb_weights.sum(), p=prob)
+        # mmcv: np.array(channel_weights) / sum(channel_weights), float64
+        self._weights = [split_weight(w / sum(weights)) for w in weights]
 
     def __call__(self, images: Tensor) -> Tensor:
         """Grey (B, 3, H, W) -> (B, 3, H, W)."""
         check_images(images)
-        return torch.floor(self._grey(images))
+        grey = torch.rand(images.shape[0], device=images.device) < self.prob
+        return torch.where(grey[:, None, None, None], mmcv_grey(images, self._weights),
+                           images)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(prob={self.prob}, '

@@ -5,23 +5,6 @@ from typing import Sequence, Tuple, Union
 import torch
 from torch import Tensor
 
-KORNIA_INSTALL = ('pip install kornia (0.9.0 measured; `pip install kornia --no-deps '
-                  'kornia-rs` keeps the installed torch)')
-
-
-def kornia_augmentation(owner: str):
-    """``kornia.augmentation``, imported when a transform that runs it is built.
-
-    Args:
-        owner (str): What needs kornia, for the error message.
-    """
-    try:
-        import kornia.augmentation as K
-    except ImportError as error:
-        raise ModuleNotFoundError(f'{owner} runs kornia, which is not installed '
-                                  f'({error}); {KORNIA_INSTALL}.') from None
-    return K
-
 
 def check_images(images: Tensor) -> None:
     """Raise if ``images`` is not a (B, 3, H, W) floating tensor."""
@@ -44,16 +27,46 @@ def pad_value(pad_val: Union[float, Sequence[float]], name: str) -> Tuple[float,
     return tuple(float(v) for v in values)
 
 
-@functools.lru_cache(maxsize=128)
 def constant(values: tuple, dtype: torch.dtype, device: torch.device) -> Tensor:
-    """A small constant tensor from (nested) tuples, made once per dtype and
-    device: built from Python data each call, it would be a host-to-device
-    copy, which synchronises the GPU. Shared: never modify it in place.
-    Made outside inference mode, so that a first call under
-    ``torch.inference_mode()`` does not cache an inference tensor.
+    """A small constant tensor from (nested) tuples, on ``device``.
+
+    Eager: made once per values, dtype and device and cached, since built
+    from Python data each call it would be a host-to-device copy, which
+    synchronises the GPU. Shared: never modify it in place.
+
+    Under ``torch.compile`` (traced by dynamo): built on the device from one
+    ``torch.full`` per value, so that the compiled graph holds no CPU tensor
+    (``torch.tensor(data, device='cuda')`` traces as a CPU constant and a
+    copy, and a CPU tensor in the graph rules out CUDA-graph capture).
     """
+    if torch.compiler.is_compiling():
+        return _traced_constant(values, dtype, device)
+    return _cached_constant(values, dtype, device)
+
+
+@functools.lru_cache(maxsize=128)
+def _cached_constant(values: tuple, dtype: torch.dtype, device: torch.device) -> Tensor:
+    """Made outside inference mode, so that a first call under
+    ``torch.inference_mode()`` does not cache an inference tensor."""
     with torch.inference_mode(False):
         return torch.tensor(values, dtype=dtype, device=device)
+
+
+def _traced_constant(values: tuple, dtype: torch.dtype, device: torch.device) -> Tensor:
+    """``torch.tensor(values)`` built from device-side ``torch.full`` scalars."""
+    shape, first = [], values
+    while isinstance(first, (tuple, list)):
+        shape.append(len(first))
+        first = first[0]
+    return torch.stack([torch.full((), v, dtype=dtype, device=device)
+                        for v in _flatten(values)]).reshape(shape)
+
+
+def _flatten(values) -> list:
+    """Nested tuples -> flat list of numbers, in row-major order."""
+    if not isinstance(values, (tuple, list)):
+        return [values]
+    return [v for item in values for v in _flatten(item)]
 
 
 def fill(images: Tensor, values: Tuple[float, ...]) -> Tensor:

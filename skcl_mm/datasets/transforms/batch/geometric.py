@@ -5,9 +5,10 @@ Each class mirrors one CPU transform of the CIFAR views
 tensors with values in [0, 255], every sample drawing its own parameters:
 
 - :class:`BatchRandomCrop` -- mmpretrain ``RandomCrop(crop_size, padding,
-  pad_val)``: constant padding, then a uniformly placed window. Exact. Runs
-  kornia's ``RandomCrop``, chosen over own code by measurement
-  (docs/pipelines.md, "Batch transforms: own code vs kornia").
+  pad_val)``: constant padding, then a uniformly placed window. Exact. Own
+  code, with the offsets drawn on the images' device, so that the step can be
+  captured in a CUDA graph (kornia's ``RandomCrop``, which this used before,
+  draws them with torch's CPU generator and slices sample by sample).
 - :class:`BatchRandomFlip` -- mmcv ``RandomFlip(prob, direction='horizontal')``.
   Exact. Own code: kornia's flip took 1.33x its time (median of 3 runs).
 - :class:`BatchCutout` -- mmpretrain ``Cutout(shape, pad_val, prob)`` through
@@ -23,8 +24,7 @@ import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
-from .common import (check_images, check_prob, fill, kornia_augmentation,
-                     pad_value)
+from .common import check_images, check_prob, fill, pad_value
 
 
 @MODELS.register_module()
@@ -33,9 +33,8 @@ class BatchRandomCrop:
 
     Mirrors mmpretrain ``RandomCrop(crop_size=size, padding=padding,
     pad_val=pad_val)``: offsets uniform over the integers
-    ``[0, H + 2 * padding - size]`` (rows and columns drawn independently).
-    Runs ``kornia.augmentation.RandomCrop`` (needs kornia), which draws the
-    offsets from torch's CPU generator and copies the windows exactly.
+    ``[0, H + 2 * padding - size]`` (rows and columns drawn independently,
+    with ``torch.randint`` on the images' device), windows copied exactly.
 
     Args:
         size (int): Output height and width. Defaults to 32.
@@ -53,19 +52,40 @@ class BatchRandomCrop:
         self.size = size
         self.padding = padding
         self.pad_val = pad_val
-        fill_values = list(pad_value(pad_val, 'pad_val'))
-        K = kornia_augmentation('BatchRandomCrop')
-        self._crop = K.RandomCrop((size, size), padding=padding, fill=fill_values)
+        self._fill_values = pad_value(pad_val, 'pad_val')
+
+    def crop(self, images: Tensor, top: Tensor, left: Tensor) -> Tensor:
+        """Pad, then copy the windows of given offsets.
+
+        Args:
+            images (Tensor): (B, 3, H, W).
+            top (Tensor): (B,) long, first row of each window in the padded
+                image, in ``[0, H + 2 * padding - size]``.
+            left (Tensor): (B,) long, first column, likewise.
+
+        Returns:
+            Tensor: (B, 3, size, size), contiguous.
+        """
+        B, C, H, W = images.shape
+        p = self.padding
+        canvas = fill(images, self._fill_values).expand(B, C, H + 2 * p, W + 2 * p).clone()
+        canvas[:, :, p:p + H, p:p + W] = images
+        # (B, C, rows, cols, size, size): every window, a view (no copy)
+        windows = canvas.unfold(2, self.size, 1).unfold(3, self.size, 1)
+        samples = torch.arange(B, device=images.device)
+        return windows[samples, :, top, left]  # one gather of B windows
 
     def __call__(self, images: Tensor) -> Tensor:
         """Crop (B, 3, H, W) -> (B, 3, size, size)."""
         check_images(images)
-        H, W = images.shape[-2:]
+        B, _, H, W = images.shape
         p = self.padding
         if H + 2 * p < self.size or W + 2 * p < self.size:
             raise ValueError(f'Padded images ({H + 2 * p}x{W + 2 * p}) are smaller '
                              f'than size={self.size}; raise padding or lower size.')
-        return self._crop(images)
+        top = torch.randint(H + 2 * p - self.size + 1, (B, ), device=images.device)
+        left = torch.randint(W + 2 * p - self.size + 1, (B, ), device=images.device)
+        return self.crop(images, top, left)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(size={self.size}, padding={self.padding}, '

@@ -1,5 +1,6 @@
 """Tests for skcl_mm.datasets.transforms.batch.color."""
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -12,12 +13,15 @@ from skcl_mm.datasets.transforms.batch.color import (BatchColorJitter,
                                                      adjust_brightness,
                                                      adjust_contrast,
                                                      adjust_hue,
-                                                     adjust_saturation)
+                                                     adjust_saturation,
+                                                     split_weight)
 from skcl_mm.datasets.transforms.hue_safe_color_jitter import shift_hue
 from tests.test_datasets.test_transforms.test_batch.batch_images import (
     build_reference, check_contract, to_hwc, uint8_images, within_4_se)
 from tests.test_datasets.test_transforms.test_batch.distribution_checks import (
     changed_samples, counts_uniform, grey_mismatches, pil_step_max_diff)
+
+DEFAULT_WEIGHTS = (0.299, 0.587, 0.114)
 
 
 @pytest.mark.parametrize('cfg', [
@@ -101,22 +105,38 @@ def test_jitter_parameter_distribution():
 
 
 def test_grayscale_matches_mmcv_and_rate():
+    """Which samples: mmcv greys where ``random.random() < prob``, so prob 1
+    greys every sample and prob 0 none."""
     assert grey_mismatches(BatchRandomGrayscale(prob=1.0)) == 0
+    _, images = uint8_images(B=6)
+    assert torch.equal(BatchRandomGrayscale(prob=0.)(images), images)
     grey = changed_samples(BatchRandomGrayscale(prob=0.2))
     assert within_4_se(grey, 64 * 20, 0.2), grey
 
 
-def test_grayscale_off_by_one_on_few_colours():
-    """kornia sums in float32 where mmcv sums in float64: over 2^20 random
-    colours and all 256 greys, 35 colours floor to one grey level less
-    (measured with kornia 0.9.0); greys stay exact."""
+@pytest.mark.parametrize('weights', [DEFAULT_WEIGHTS, (1, 2, 1),
+                                     (0.2126, 0.7152, 0.0722), (3, 0, 1e-9)])
+def test_grayscale_equals_mmcv_formula_on_2_20_colours(weights):
+    """mmcv's float64 formula, truncated, on 2^20 random colours and all 256
+    greys: equal on every one (kornia's float32 sums missed 35 of them)."""
     rng = np.random.default_rng(0)
     colours = np.concatenate([rng.integers(0, 256, (1 << 20, 3)),
                               np.repeat(np.arange(256)[:, None], 3, 1)]).astype(np.uint8)
-    weights = np.array([0.299, 0.587, 0.114])
-    ref = (weights / weights.sum() * colours).sum(axis=1).astype('uint8')  # mmcv's formula
+    w = np.array(weights) / sum(weights)  # mmcv RandomGrayscale.transform
+    ref = (w * colours).sum(axis=1).astype('uint8')
     images = torch.from_numpy(colours.T.astype(np.float32)).reshape(1, 3, -1, 1)
-    ours = BatchRandomGrayscale(prob=1.0)(images)[0, 0, :, 0].numpy()
-    gap = np.abs(ours - ref)
-    assert gap.max() <= 1 and (gap > 0).sum() <= 64, ((gap > 0).sum(), gap.max())
-    assert (gap[-256:] == 0).all()
+    ours = BatchRandomGrayscale(prob=1.0, channel_weights=weights)(images)[0, :, :, 0]
+    assert (ours.numpy() == ref).all(), int((ours.numpy() != ref).sum())
+
+
+@pytest.mark.parametrize('weight', [*(w / sum(DEFAULT_WEIGHTS) for w in DEFAULT_WEIGHTS),
+                                    1 / 3, 0.25, 1e-9, 0.])
+def test_split_weight_makes_every_product_exact(weight):
+    """x * high and x * low are exact for x in [0, 255], so a fused
+    multiply-add of them rounds x * weight once, as numpy does."""
+    high, low = split_weight(weight)
+    assert high + low == weight and Fraction(high) + Fraction(low) == Fraction(weight)
+    for x in range(256):
+        assert Fraction(x * high) == x * Fraction(high), (x, 'high')
+        assert Fraction(x * low) == x * Fraction(low), (x, 'low')
+        assert x * high + x * low == x * weight, x

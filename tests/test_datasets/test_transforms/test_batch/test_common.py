@@ -1,12 +1,10 @@
 """Tests of skcl_mm/datasets/transforms/batch/common.py: the per-device constant
-cache and the kornia import of the transforms that run kornia."""
-import sys
-
-import pytest
+cache, and constants built on the device under torch.compile."""
 import torch
 
-from mmpretrain.registry import MODELS
 from skcl_mm.datasets.transforms.batch.common import constant, fill
+from tests.test_datasets.test_transforms.test_batch.test_capture import \
+    traced_nodes
 
 
 def test_constant_is_made_once_per_dtype_and_device():
@@ -27,10 +25,16 @@ def test_constant_made_in_inference_mode_still_serves_autograd():
     assert x.grad[0, :, 0, 0].tolist() == list(values)
 
 
-@pytest.mark.parametrize('kind', ['BatchRandomCrop', 'BatchRandomGrayscale'])
-def test_transforms_that_run_kornia_say_how_to_install_it(monkeypatch, kind):
-    monkeypatch.setitem(sys.modules, 'kornia.augmentation', None)  # not importable
-    with pytest.raises(ModuleNotFoundError, match=f'{kind} runs kornia, which is not installed'
-                       ) as error:
-        MODELS.build(dict(type=kind))
-    assert 'pip install kornia' in str(error.value)
+def test_constant_under_compile_is_built_on_the_device():
+    """Traced, ``constant`` makes no CPU tensor (a ``torch.tensor`` of Python
+    data would be a CPU constant plus a copy) and gives the eager values."""
+    table = ((0, 1, 2), (3, 4, 5))
+
+    def lookup(images):
+        return images + constant(table, images.dtype, images.device)[1, 2]
+
+    nodes = traced_nodes(lookup, torch.empty(2, 3, device='meta'))
+    assert nodes and all(device == 'meta' for _, device in nodes), nodes
+    compiled = torch.compile(lambda x: constant(table, torch.long, x.device) + x,
+                             backend='eager', fullgraph=True)
+    assert torch.equal(compiled(torch.zeros((), dtype=torch.long)), torch.tensor(table))

@@ -14,7 +14,7 @@ from skcl_mm.datasets.transforms.batch.geometric import (BatchCutout,
 from tests.test_datasets.test_transforms.test_batch.batch_images import (
     check_contract, to_hwc, uint8_images, within_4_se)
 from tests.test_datasets.test_transforms.test_batch.distribution_checks import (
-    changed_samples, counts_uniform)
+    changed_samples, chi_square_uniform, counts_uniform)
 
 CONFIGS = [
     dict(type='BatchRandomCrop'),
@@ -47,27 +47,34 @@ def test_invalid_arguments(cfg, match):
         MODELS.build(cfg)
 
 
-def test_random_crop_matches_mmpretrain():
+def test_random_crop_matches_mmpretrain_exactly():
+    """Same offsets as mmpretrain's two ``np.random.randint`` draws, same image."""
     imgs, images = uint8_images(B=4)
     crop = BatchRandomCrop(size=32, padding=4, pad_val=(7, 8, 9))
-    for i in range(4):
-        for seed in range(5):
-            ref = reference(dict(type='RandomCrop', crop_size=32, padding=4,
-                                 pad_val=(7, 8, 9)), imgs[i], seed)
-            # the reference must be one of the 9 x 9 windows, exactly
-            canvas = torch.tensor([7., 8., 9.]).view(1, 3, 1, 1).expand(1, 3, 40, 40).clone()
-            canvas[:, :, 4:36, 4:36] = images[i:i + 1]
-            found = [(t, x) for t in range(9) for x in range(9)
-                     if np.array_equal(to_hwc(canvas[0, :, t:t + 32, x:x + 32]), ref)]
-            assert found, f'mmpretrain crop of image {i} seed {seed} is no window'
-    # and our windows are windows of the same padded canvas
+    for seed in range(20):
+        i = seed % 4
+        ref = reference(dict(type='RandomCrop', crop_size=32, padding=4,
+                             pad_val=(7, 8, 9)), imgs[i], seed)
+        np.random.seed(seed)
+        top, left = np.random.randint(0, 9), np.random.randint(0, 9)  # offset_h, offset_w
+        ours = crop.crop(images[i:i + 1], torch.tensor([top]), torch.tensor([left]))
+        assert np.array_equal(to_hwc(ours[0]), ref), f'seed {seed}'
+
+
+def test_random_crop_windows_equal_a_loop_over_samples():
+    """The batched gather against slicing the padded image sample by sample,
+    on a non-square batch (rows and columns have different ranges)."""
     torch.manual_seed(0)
-    out = crop(images)
-    for i in range(4):
-        canvas = torch.tensor([7., 8., 9.]).view(1, 3, 1, 1).expand(1, 3, 40, 40).clone()
-        canvas[:, :, 4:36, 4:36] = images[i:i + 1]
-        assert any(torch.equal(canvas[0, :, t:t + 32, x:x + 32], out[i])
-                   for t in range(9) for x in range(9))
+    images = torch.randint(0, 256, (16, 3, 12, 20)).float()
+    crop = BatchRandomCrop(size=10, padding=3, pad_val=(1, 2, 3))
+    top, left = torch.randint(0, 9, (16, )), torch.randint(0, 17, (16, ))
+    out = crop.crop(images, top, left)
+    canvas = torch.tensor([1., 2., 3.]).view(1, 3, 1, 1).repeat(16, 1, 18, 26)
+    canvas[:, :, 3:15, 3:23] = images
+    for b in range(16):
+        t, x = int(top[b]), int(left[b])
+        assert torch.equal(out[b], canvas[b, :, t:t + 10, x:x + 10]), b
+    assert out.is_contiguous() and out.shape == (16, 3, 10, 10)
 
 
 def test_random_crop_offsets_uniform():
@@ -86,6 +93,10 @@ def test_random_crop_offsets_uniform():
         counts = torch.bincount(offsets.long(), minlength=9)
         assert counts.numel() == 9, f'offsets outside [0, 8]: {counts}'
         assert counts_uniform(counts), counts
+    # rows and columns independent: the 81 (top, left) pairs uniform
+    # (chi-square, 80 degrees of freedom, below its 0.999 quantile)
+    pairs = torch.cat(tops).long() * 9 + torch.cat(lefts).long()
+    assert chi_square_uniform(pairs, 81) < 124.8
 
 
 def test_flip_matches_mmcv_and_rate():

@@ -1,17 +1,18 @@
-"""kornia's equivalents of the kept batch transforms against the same checks.
+"""kornia's equivalents of the batch transforms against the same checks.
 
-docs/pipelines.md, "Batch transforms: own code vs kornia": an op runs kornia
-where kornia's op was within 1.3x of the own op's speed and passed the checks
-of the own op's tests (BatchRandomCrop, BatchRandomGrayscale: tested as the
-package's transforms in test_geometric.py and test_color.py). Here, for each op
-kept as own code, the checks run on the kornia transform that
-tools/benchmark.py --batch-transforms timed (``kornia_transform``): the failed
-checks with the measured gap, and the checks that flip and resized crop pass
-(kept for their speed). After a kornia upgrade a failure here means: measure again.
+docs/pipelines.md, "Batch transforms: own code vs kornia": every batch
+transform is own code. Here the checks of the own ops' tests run on the kornia
+transform that tools/benchmark.py --batch-transforms times
+(``kornia_transform``): the failed checks with the measured gap, and the
+checks that kornia's flip and resized crop pass (own code for speed). Crop and
+greyscale ran kornia until the views had to be captured in a CUDA graph:
+kornia draws their parameters from torch's CPU generator, whatever the images'
+device. After a kornia upgrade a failure here means: measure again.
 """
 import importlib.util
 import math
 
+import numpy as np
 import pytest
 import torch
 from analysis_tools.batch_transform_timing import kornia_transform
@@ -20,7 +21,8 @@ from tests.test_datasets.test_transforms.test_batch.batch_images import (
     build_reference, to_hwc, uint8_images, within_4_se)
 from tests.test_datasets.test_transforms.test_batch.distribution_checks import (
     box_agreement, changed_samples, chi_square_uniform, counts_uniform,
-    cv2_resize_gap, hue_max_diff, pil_blur_max_diff, pil_step_max_diff)
+    cv2_resize_gap, grey_mismatches, hue_max_diff, pil_blur_max_diff,
+    pil_step_max_diff)
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec('kornia') is None, reason=(
     'kornia is not installed: pip install kornia (in setup.py extras "tests")'))
@@ -31,6 +33,34 @@ def K():
     """``kornia.augmentation``."""
     import kornia.augmentation
     return kornia.augmentation
+
+
+@pytest.mark.parametrize('cfg', [dict(type='BatchRandomCrop', size=8, padding=2),
+                                 dict(type='BatchRandomGrayscale', prob=0.5)], ids=str)
+def test_crop_and_grey_fail_device_side_randomness(K, cfg):
+    """The check of test_capture.py: images on another device than the CPU
+    (``meta``) leave torch's CPU generator untouched. kornia's draw from it."""
+    images = torch.empty(4, 3, 8, 8, device='meta')
+    state = torch.random.get_rng_state()
+    kornia_transform(cfg, K)(images)
+    assert not torch.equal(torch.random.get_rng_state(), state)
+
+
+def test_grey_passes_test_images_fails_exactness_on_2_20_colours(K):
+    """kornia's float32 sums: exact on the test images, but over 2^20 random
+    colours and all 256 greys 35 colours floor to one grey level less than
+    mmcv's float64 formula (the own op: 0); greys stay exact."""
+    grey = kornia_transform(dict(type='BatchRandomGrayscale', prob=1.0), K)
+    assert grey_mismatches(grey) == 0
+    rng = np.random.default_rng(0)
+    colours = np.concatenate([rng.integers(0, 256, (1 << 20, 3)),
+                              np.repeat(np.arange(256)[:, None], 3, 1)]).astype(np.uint8)
+    weights = np.array([0.299, 0.587, 0.114])
+    ref = (weights / weights.sum() * colours).sum(axis=1).astype('uint8')  # mmcv's formula
+    images = torch.from_numpy(colours.T.astype(np.float32)).reshape(1, 3, -1, 1)
+    gap = ref.astype(int) - grey(images)[0, 0, :, 0].numpy().astype(int)
+    assert (gap > 0).sum() == 35 and gap.min() == 0 and gap.max() == 1, (gap > 0).sum()
+    assert (gap[-256:] == 0).all()
 
 
 def test_flip_passes_exactness_and_rate_checks(K):
