@@ -203,6 +203,23 @@ def _top_level_problem(cfg, key, name) -> str:
             f'change nothing. Did you mean {" or ".join(o + rest for o in offers[:4])}?')
 
 
+def _import_custom_modules(options: dict) -> None:
+    """Import ``custom_imports.imports`` given on the command line first, so that
+    the types they register count as registered (the config's own are imported
+    when it is loaded)."""
+    modules = options.get('custom_imports.imports') or \
+        (options.get('custom_imports') or {}).get('imports') or []
+    if isinstance(modules, str):
+        modules = [modules]
+    from mmengine.utils import import_modules_from_strings
+    try:
+        import_modules_from_strings(list(modules))
+    except ImportError as error:
+        raise SystemExit(f'--cfg-options custom_imports.imports={list(modules)}: '
+                         f'{error}; give modules importable from here (python -c '
+                         '"import NAME" must work).') from error
+
+
 def check_cfg_options(cfg, options: dict) -> None:
     """Stop, before any work, on ``--cfg-options`` that would be ignored or fail.
 
@@ -215,6 +232,7 @@ def check_cfg_options(cfg, options: dict) -> None:
             spellings and the reader's settings), a value of another kind than
             the config's, an unknown ``type``, or a variable of the file.
     """
+    _import_custom_modules(options or {})
     problems = []
     for key, value in (options or {}).items():
         parts = key.split('.')

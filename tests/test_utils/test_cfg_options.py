@@ -82,6 +82,26 @@ def test_unknown_type_offers_registered_names(quickstart):
     assert "'CifarResNt' is not a registered model type; did you mean 'CifarResNet'" in text
 
 
+def test_custom_imports_on_the_command_line_register_their_types(quickstart, tmp_path,
+                                                                 monkeypatch):
+    """A type registered by a module that --cfg-options custom_imports names is
+    known before the options are checked (tools/gpu_report.py relies on it)."""
+    (tmp_path / 'cfg_options_types.py').write_text(
+        'from mmpretrain.registry import DATASETS\n'
+        'from mmpretrain.datasets import CIFAR100\n'
+        '@DATASETS.register_module(force=True)\n'
+        'class CommandLineCIFAR100(CIFAR100):\n'
+        '    pass\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    options = {'train_dataloader.dataset.dataset.type': 'CommandLineCIFAR100'}
+    assert 'not a registered dataset type' in problem(quickstart, **{
+        k.replace('.', '__'): v for k, v in options.items()})
+    check_cfg_options(quickstart, dict(options, **{
+        'custom_imports.imports': ['skcl_mm', 'cfg_options_types']}))
+    text = problem(quickstart, custom_imports__imports=['no_such_module_here'])
+    assert "no_such_module_here" in text and 'importable' in text
+
+
 def test_list_index_and_top_level_keys(quickstart):
     text = problem(quickstart, param_scheduler__5__eta_min=0.0)
     assert ('param_scheduler is a list of 2 entries (0: LinearLR, 1: CosineAnnealingLR)'

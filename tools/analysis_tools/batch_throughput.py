@@ -53,7 +53,10 @@ def trained_images(work_dir: str, processes: int = 1) -> Optional[int]:
     if not dumps:
         return None
     start_dir = osp.dirname(osp.dirname(dumps[-1]))
-    cfg = Config.fromfile(dumps[-1])
+    try:
+        cfg = Config.fromfile(dumps[-1], import_custom_modules=False)
+    except Exception:  # noqa: BLE001  (an unreadable dump: images unknown)
+        return None
     loader, train_cfg = cfg.get('train_dataloader') or {}, cfg.get('train_cfg') or {}
     batch = loader.get('batch_size')
     epoch, it = _resumed_at(start_dir)
@@ -86,12 +89,12 @@ def summarize_batch(runs: Sequence[dict], start: float, end: float, jobs: int) -
         ``runs_per_hour``, ``images`` (sum; None if a run's is unknown),
         ``images_per_s_sum`` (each run's images / its duration, summed over
         the runs that know theirs), ``images_per_s_batch`` (images / wall_s)
-        and ``per_run`` (label, work_dir, start_s and end_s from the batch
-        start, seconds, images, images_per_s).
+        and ``per_run`` in start order (label, work_dir, start_s and end_s
+        from the batch start, seconds, images, images_per_s).
     """
     wall = end - start
     per_run = []
-    for run in runs:
+    for run in sorted(runs, key=lambda r: r['start']):  # in start order
         seconds = run['end'] - run['start']
         images = run['images']
         per_run.append(dict(label=run['label'], work_dir=run['work_dir'],

@@ -15,7 +15,9 @@ MODES = ('default', 'reduce-overhead', 'max-autotune', 'max-autotune-no-cudagrap
 class CompileTrainStepHook(Hook):
     """Compile the data preprocessor and the forward + loss of training.
 
-    Before the first iteration it replaces, on the model instance (DDP
+    After the first iteration, which runs eager (its one-time checks of the
+    labels, the graph and the ranks read values on the host; compiled, they
+    would split the graph and then compile it once more), it replaces, on the model instance (DDP
     unwrapped), ``data_preprocessor.forward`` and ``loss`` (mmpretrain
     ``ImageClassifier.loss``: backbone, neck, head and its losses) by their
     ``torch.compile`` versions. A step is then: the preprocessor's graph (with
@@ -71,9 +73,7 @@ class CompileTrainStepHook(Hook):
         self._compiled = False
 
     def before_train(self, runner) -> None:
-        """Compile once (a resumed run compiles again: a new process)."""
-        if self._compiled:
-            return
+        """Refuse a second compile switch before any work."""
         if runner.cfg.get('compile'):
             raise ValueError(
                 'CompileTrainStepHook and the Runner\'s compile switch are both set '
@@ -87,6 +87,13 @@ class CompileTrainStepHook(Hook):
                 'CompileTrainStepHook compiles the head with the whole forward; '
                 'set model.head.compile_loss=False (a compiled loss inside a '
                 'compiled forward).')
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        """Compile once, after the first (eager) iteration of this process."""
+        if self._compiled:
+            return
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         parts = ['loss']
         model.loss = torch.compile(model.loss, **self.options)
         if self.compile_preprocessor:
@@ -95,5 +102,6 @@ class CompileTrainStepHook(Hook):
             parts.insert(0, 'data_preprocessor.forward')
         self._compiled = True
         runner.logger.info(f'CompileTrainStepHook: compiled {" and ".join(parts)} '
-                           f'with {self.options}; the optimiser update runs eager. '
-                           'The first iterations compile (slow).')
+                           f'with {self.options} after iteration {runner.iter + 1}; the '
+                           'optimiser update runs eager. The next iteration compiles '
+                           '(slow).')

@@ -62,3 +62,12 @@ def test_batch_figures():
     partial = summarize_batch(runs, 100.0, 114.0, 2)
     assert partial['images'] is None and partial['images_per_s_batch'] is None
     assert partial['images_per_s_sum'] == pytest.approx(5.0)  # the runs that know theirs
+
+
+def test_a_dump_naming_modules_of_elsewhere_is_read_without_importing_them(tmp_path):
+    run = write_run(tmp_path / 'a', 'dict(by_epoch=True, max_epochs=2)',
+                    "dict(batch_size=4)\ncustom_imports = dict(imports=['not_here'], "
+                    'allow_failed_imports=False)')
+    assert trained_images(run) == 2 * 15
+    broken = write_run(tmp_path / 'b', 'dict(max_epochs=2', 'dict(batch_size=4)')
+    assert trained_images(broken) is None
