@@ -61,10 +61,16 @@ def write_cifar100(root: str, train_per_class: int, test_per_class: int = 0,
 @DATASETS.register_module(force=True)
 class GeneratedCIFAR100(CIFAR100):
     """mmpretrain's CIFAR100 on :func:`write_cifar100` files: no md5 check, no
-    download (same arguments otherwise)."""
+    download, only the files of its own split needed (same arguments
+    otherwise)."""
     train_list = [[name, None] for name, _ in CIFAR100.train_list]
     test_list = [[name, None] for name, _ in CIFAR100.test_list]
     meta = dict(CIFAR100.meta, md5=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **dict(kwargs, download=False))
+
+    def _check_integrity(self) -> bool:
+        files = self.train_list if self.split == 'train' else self.test_list
+        folder = osp.join(self.data_prefix['root'], self.base_folder)
+        return all(osp.isfile(osp.join(folder, name)) for name, _ in files)

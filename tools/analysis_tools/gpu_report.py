@@ -74,7 +74,8 @@ def step_commands(args, out: str) -> List[Dict]:
 
 def epoch_commands(args, out: str) -> List[Dict]:
     size = (['--epochs', '1', '--train-images', '300', '--imbalance', '3',
-             '--batch-size', '16', '--num-workers', '1', '--amp', 'none']
+             '--batch-size', '16', '--num-workers', '1', '--amp', 'none',
+             '--backbone-depth', '8', '--paths', 'worker', 'resident']
             if args.small else ['--epochs', '3'])
     return [dict(name='epoch', json=osp.join(out, 'epoch.json'),
                  argv=['tools/analysis_tools/resident_epoch_time.py', '--device',

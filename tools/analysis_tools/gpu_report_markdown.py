@@ -51,8 +51,10 @@ def _epoch_rows(res: Dict) -> List[str]:
                     f"{r['steady_epoch_s']:.2f} | {r['images_per_s']:.0f} | "
                     f"{_number(r.get('peak_memory_mib'), 0)} |")
     rows.append(f"\n{res['dataset_images']} training images, batch {res['batch_size']}, "
-                f"{res['num_workers']} workers (worker path), amp {res['amp']}; resident "
-                f"/ worker: x{res['speedup']:.2f}.")
+                f"{res['num_workers']} workers (worker path), amp {res['amp']}; speed over "
+                f"the worker path: "
+                + ', '.join(f'{p} x{v:.2f}' for p, v in res['speed_over_worker'].items())
+                + '.')
     return rows
 
 

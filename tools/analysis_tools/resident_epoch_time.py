@@ -2,9 +2,10 @@
 
     python tools/analysis_tools/resident_epoch_time.py [--device cuda|cpu]
         [--method skcl|bcl] [--epochs 3] [--train-images 50000] [--imbalance 100]
-        [--num-workers 8] [--batch-size 256] [--amp bf16|none] [--json FILE]
+        [--num-workers 8] [--batch-size 256] [--amp bf16|none]
+        [--paths worker resident fast] [--backbone-depth 8] [--json FILE]
 
-Both paths train the same config through mmengine's Runner (real epochs, hooks
+The paths train the same recipe through mmengine's Runner (real epochs, hooks
 included, validation and checkpoints off) on generated CIFAR-100 pickles in the
 real format (``--train-images`` balanced images, 500 per class = the full
 50,000, long-tailed by the config's wrapper: IF100 keeps 10,847):
@@ -13,7 +14,10 @@ real format (``--train-images`` balanced images, 500 per class = the full
   (``--num-workers``; for SKCL this is configs/skcl_resnet32_cifar100lt_gpuaug.py
   with ``drop_last=True``);
 * ``resident``: the config as shipped (``DeviceResidentEpochBasedTrainLoop``):
-  configs/skcl_resnet32_cifar100lt_resident.py or its BCL twin.
+  configs/skcl_resnet32_cifar100lt_resident.py or its BCL twin;
+* ``fast`` (default on CUDA): configs/skcl_resnet32_cifar100lt_fast.py or its
+  BCL twin: resident, channels_last, the step compiled into CUDA graphs by
+  ``CompileTrainStepHook`` (on a CPU with the ``aot_eager`` backend).
 
 Per epoch: the sum of mmengine's per-iteration ``time`` (step plus waiting for
 data) and ``data_time``, and images/s (samples, each with all its views).
@@ -26,17 +30,17 @@ import contextlib
 import json
 import os
 import os.path as osp
-import pickle
 import sys
 import tempfile
 import time
 
-import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = {'skcl': 'configs/skcl_resnet32_cifar100lt_resident.py',
            'bcl': 'configs/baselines/bcl_resnet32_cifar100lt_resident.py'}
-PATHS = ('worker', 'resident')
+FAST_CONFIGS = {'skcl': 'configs/skcl_resnet32_cifar100lt_fast.py',
+                'bcl': 'configs/baselines/bcl_resnet32_cifar100lt_fast.py'}
+PATHS = ('worker', 'resident', 'fast')
 
 
 def parse_args(argv=None):
@@ -53,6 +57,10 @@ def parse_args(argv=None):
     parser.add_argument('--batch-size', type=int, default=256)
     parser.add_argument('--amp', choices=['bf16', 'none'], default=None,
                         help='default: bf16 on cuda, none on cpu')
+    parser.add_argument('--paths', nargs='+', choices=PATHS,
+                        help='default: worker resident (and fast on cuda)')
+    parser.add_argument('--backbone-depth', type=int,
+                        help="ResNet depth (default: the config's 32; 8 for quick checks)")
     parser.add_argument('--json', help='write the results here')
     parser.add_argument('--work-dir', help='data and logs (default: a temporary dir)')
     args = parser.parse_args(argv)
@@ -65,45 +73,6 @@ def parse_args(argv=None):
     if args.amp == 'bf16' and args.device == 'cpu':
         parser.error("--amp bf16 needs CUDA (mmengine's AmpOptimWrapper); use --amp none.")
     return args
-
-
-def write_cifar100(root: str, per_class: int, seed: int = 0) -> str:
-    """``root/cifar-100-python/{train,meta}`` in the real pickle format."""
-    from mmpretrain.datasets.categories import CIFAR100_CATEGORIES
-    from skcl_mm.datasets.hierarchies import (CIFAR100_FINE_TO_COARSE,
-                                              CIFAR100_SUPERCLASSES)
-    rng = np.random.default_rng(seed)
-    folder = osp.join(root, 'cifar-100-python')
-    os.makedirs(folder, exist_ok=True)
-    fine = np.repeat(np.arange(100), per_class)
-    rng.shuffle(fine)
-    data = rng.integers(0, 256, size=(len(fine), 3072), dtype=np.uint8)
-    train = {'filenames': [f'train_{i}.png' for i in range(len(fine))],
-             'batch_label': 'train batch', 'fine_labels': fine.tolist(),
-             'coarse_labels': [CIFAR100_FINE_TO_COARSE[f] for f in fine], 'data': data}
-    meta = {'fine_label_names': list(CIFAR100_CATEGORIES),
-            'coarse_label_names': list(CIFAR100_SUPERCLASSES)}
-    for name, obj in (('train', train), ('meta', meta)):
-        with open(osp.join(folder, name), 'wb') as f:
-            pickle.dump(obj, f, protocol=2)
-    return root
-
-
-def register_generated_cifar():
-    """``GeneratedCIFAR100``: mmpretrain's CIFAR100 without the md5 check."""
-    from mmpretrain.datasets import CIFAR100
-    from mmpretrain.registry import DATASETS
-    if 'GeneratedCIFAR100' in DATASETS.module_dict:
-        return
-
-    @DATASETS.register_module()
-    class GeneratedCIFAR100(CIFAR100):
-        train_list = [[name, None] for name, _ in CIFAR100.train_list]
-        test_list = []  # only the training split is written
-        meta = dict(CIFAR100.meta, md5=None)
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **dict(kwargs, download=False))
 
 
 def epoch_time_hook():
@@ -135,7 +104,10 @@ def epoch_time_hook():
 def path_config(args, path: str, data_root: str, work_dir: str):
     """The method's config for ``path`` on the generated data, nothing but training."""
     from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(REPO, CONFIGS[args.method]))
+    configs = FAST_CONFIGS if path == 'fast' else CONFIGS
+    cfg = Config.fromfile(osp.join(REPO, configs[args.method]))
+    if args.backbone_depth:
+        cfg.model.backbone.depth = args.backbone_depth
     loader = cfg.train_dataloader
     loader.dataset.dataset.update(type='GeneratedCIFAR100', data_root=data_root)
     loader.dataset.imbalance_factor = args.imbalance
@@ -155,6 +127,12 @@ def path_config(args, path: str, data_root: str, work_dir: str):
             hook['save_figures'] = False
     if args.amp == 'bf16':
         cfg.optim_wrapper = dict(cfg.optim_wrapper, type='AmpOptimWrapper', dtype='bfloat16')
+    else:  # the _fast configs' AmpOptimWrapper needs CUDA
+        cfg.optim_wrapper = dict(type='OptimWrapper', optimizer=cfg.optim_wrapper.optimizer)
+    if path == 'fast' and args.device == 'cpu':  # no C++ build on a CPU check
+        for hook in cfg.custom_hooks:
+            if hook['type'] == 'CompileTrainStepHook':
+                hook['backend'] = 'aot_eager'
     cfg.work_dir = work_dir
     cfg.experiment_name = f'resident_epoch_time_{path}_{time.time_ns()}'
     return cfg
@@ -188,13 +166,14 @@ def report(result: dict) -> str:
     lines = ['| path | s/epoch (each) | data s/epoch | steady s/epoch | images/s |'
              + (' peak MiB |' if result['device'] == 'cuda' else ''),
              '|---|---|---|---|---|' + ('---|' if result['device'] == 'cuda' else '')]
-    for path in PATHS:
+    for path in result['paths']:
         r = result['paths'][path]
         row = (f"| {path} | {', '.join(f'{s:.2f}' for s in r['epoch_s'])} | "
                f"{', '.join(f'{s:.2f}' for s in r['data_time_s'])} | "
                f"{r['steady_epoch_s']:.2f} | {r['images_per_s']:.0f} |")
         lines.append(row + (f" {r['peak_memory_mib']:.0f} |" if 'peak_memory_mib' in r else ''))
-    lines.append(f"resident / worker speed: x{result['speedup']:.2f} ({result['method']}, "
+    speed = ', '.join(f'{p} x{v:.2f}' for p, v in result['speed_over_worker'].items())
+    lines.append(f"speed over the worker path: {speed} ({result['method']}, "
                  f"{result['device_name']}, {result['dataset_images']} images, batch "
                  f"{result['batch_size']}, {result['num_workers']} workers, amp {result['amp']})")
     return '\n'.join(lines)
@@ -215,18 +194,21 @@ def main(argv=None) -> dict:
     args.amp = args.amp or ('bf16' if args.device == 'cuda' else 'none')
     if args.amp == 'bf16' and args.device != 'cuda':
         raise SystemExit("--amp bf16 needs CUDA (mmengine's AmpOptimWrapper); use --amp none.")
-    register_generated_cifar()
+    from analysis_tools.generated_cifar import write_cifar100  # registers the dataset
+    args.paths = args.paths or (list(PATHS) if args.device == 'cuda' else list(PATHS[:2]))
     work_dir = args.work_dir or tempfile.mkdtemp(prefix='resident_epoch_time_')
     data_root = write_cifar100(osp.join(work_dir, 'cifar100'), args.train_images // 100)
     with contextlib.redirect_stdout(sys.stderr):  # the runners' logs
-        paths = {path: time_path(args, path, data_root, work_dir) for path in PATHS}
+        paths = {path: time_path(args, path, data_root, work_dir) for path in args.paths}
     info = device_info(torch.device(args.device))
     result = dict(info, method=args.method, config=CONFIGS[args.method], amp=args.amp,
                   epochs=args.epochs, train_images=args.train_images,
                   imbalance=args.imbalance, batch_size=args.batch_size,
                   num_workers=args.num_workers,
                   dataset_images=paths['resident']['dataset_images'], paths=paths,
-                  speedup=paths['worker']['steady_epoch_s'] / paths['resident']['steady_epoch_s'])
+                  speed_over_worker={
+                      path: paths['worker']['steady_epoch_s'] / r['steady_epoch_s']
+                      for path, r in paths.items() if path != 'worker' and 'worker' in paths})
     print(report(result))
     if args.json:
         with open(args.json, 'w') as f:

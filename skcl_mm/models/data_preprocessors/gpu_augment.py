@@ -34,11 +34,12 @@ def _check_views(views) -> List[dict]:
     return list(views)
 
 
-def check_ranks_draw_differently(device: torch.device) -> None:
+def check_ranks_draw_differently(device: torch.device,
+                                 owner: str = 'GPUAugmentDataPreprocessor') -> None:
     """Raise when every rank's random stream on ``device`` is the same.
 
-    The batch transforms draw from torch's global generator of the device
-    (the two that run on kornia, crop and greyscale, from the CPU's). With
+    The batch transforms draw from torch's global generator of the device.
+    With
     one seed on every rank (mmengine's default, ``diff_rank_seed=False``),
     sample b of every GPU would get the same crop, flip and colour draws,
     unlike the dataloader pipeline, whose workers are seeded per rank. Costs
@@ -46,6 +47,7 @@ def check_ranks_draw_differently(device: torch.device) -> None:
 
     Args:
         device (torch.device): Where the transforms draw (the batch's device).
+        owner (str): The preprocessor that asks, for the message.
     """
     if get_world_size() < 2:
         return
@@ -53,11 +55,11 @@ def check_ranks_draw_differently(device: torch.device) -> None:
     twins = [rank for rank, draw in enumerate(draws) if draws.index(draw) != rank]
     if twins:
         raise RuntimeError(
-            f'GPUAugmentDataPreprocessor: ranks {twins} draw the same random '
+            f'{owner}: ranks {twins} draw the same random '
             'numbers as a lower rank, so their GPU-side views would repeat. Seed '
             'the ranks differently: randomness=dict(seed=..., '
-            'diff_rank_seed=True) in the config (the shipped _gpuaug configs '
-            'set it).')
+            'diff_rank_seed=True) in the config (the shipped _gpuaug, _resident, '
+            '_fast and _gpudecode configs set it).')
 
 
 @MODELS.register_module()

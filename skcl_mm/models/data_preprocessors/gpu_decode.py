@@ -126,7 +126,7 @@ class GPUDecodeDataPreprocessor(MultiViewClsDataPreprocessor):
             batch = self.eval_crop(images)
             return super().forward({**data, 'inputs': batch}, training)
         if not self._ranks_checked:
-            check_ranks_draw_differently(self.device)
+            check_ranks_draw_differently(self.device, 'GPUDecodeDataPreprocessor')
             self._ranks_checked = True
         views = []
         for view, crop, transforms in zip(self.views, self.view_crops,

@@ -1,5 +1,5 @@
 """tools/analysis_tools/resident_epoch_time.py as a user runs it: real Runner
-epochs of the worker and the resident path on generated CIFAR-100 pickles."""
+epochs of the worker, resident and fast paths on generated CIFAR-100 pickles."""
 import json
 import math
 
@@ -8,12 +8,13 @@ from tests.tools_runner import run_tool, run_tool_failing
 TOOL = 'tools/analysis_tools/resident_epoch_time.py'
 
 
-def test_tiny_cpu_run_reports_both_paths(tmp_path):
+def test_tiny_cpu_run_reports_every_path(tmp_path):
     out = tmp_path / 'epoch_time.json'
     # 300 balanced images, imbalance 3 -> 3..1 per class (196 images), batch 32.
     proc = run_tool([TOOL, '--device', 'cpu', '--method', 'bcl', '--train-images', '300',
                      '--imbalance', '3', '--batch-size', '32', '--epochs', '1',
-                     '--num-workers', '1', '--work-dir', str(tmp_path), '--json', str(out)],
+                     '--num-workers', '1', '--backbone-depth', '8', '--paths', 'worker',
+                     'resident', 'fast', '--work-dir', str(tmp_path), '--json', str(out)],
                     timeout=300)
     result = json.loads(out.read_text())
     assert result['device'] == 'cpu' and result['amp'] == 'none'
@@ -26,12 +27,16 @@ def test_tiny_cpu_run_reports_both_paths(tmp_path):
         assert 0 < path['data_time_s'][0] < path['epoch_s'][0] <= path['wall_s'][0] * 1.05
         assert math.isclose(path['images_per_s'], path['images_per_epoch'] / path['epoch_s'][0])
         assert 'peak_memory_mib' not in path
-    assert math.isclose(result['speedup'], result['paths']['worker']['steady_epoch_s']
-                        / result['paths']['resident']['steady_epoch_s'])
+    for name in ('resident', 'fast'):
+        assert math.isclose(result['speed_over_worker'][name],
+                            result['paths']['worker']['steady_epoch_s']
+                            / result['paths'][name]['steady_epoch_s'])
     lines = proc.stdout.strip().splitlines()  # the report only: the logs go to stderr
     assert lines[0].startswith('| path |') and lines[2].startswith('| worker |')
-    assert lines[3].startswith('| resident |') and 'resident / worker speed: x' in lines[4]
+    assert lines[3].startswith('| resident |') and lines[4].startswith('| fast |')
+    assert 'speed over the worker path: resident x' in lines[5]
     assert 'DeviceResidentLoader:' in proc.stderr
+    assert 'CompileTrainStepHook: compiled data_preprocessor.forward and loss' in proc.stderr
 
 
 def test_bad_sizes_and_amp_on_the_cpu_stop_with_the_fix():
