@@ -9,8 +9,10 @@ default_hooks = dict(
     # LT protocol: validate every few epochs (train_cfg.val_interval) and keep
     # the best checkpoint by top-1 beside the last one (papers usually quote
     # the best epoch; report both).
-    # Every epoch (the previous one is replaced): a crash costs at most one.
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=1,
+    # Every epoch; the last two are kept, because mmengine deletes the oldest
+    # kept checkpoint before it writes the next: with one kept, a crash or
+    # Ctrl-C during a save would leave none. A crash costs at most one epoch.
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2,
                     save_last=True, save_best='long_tail/top1', rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),

@@ -70,3 +70,19 @@ def test_runtime_hooks_are_registered(tmp_path):
     assert names.index('OwnBestCheckpointHook') < names.index('CheckpointHook')
     # before any validation and before the SKCL graph hook (NORMAL priority)
     assert names.index('TrainCountsHook') < names.index('IterTimerHook')
+
+
+def test_previous_checkpoint_is_kept_while_the_next_is_written(tmp_path):
+    """mmengine deletes the oldest kept checkpoint before it saves the next one;
+    the runtime keeps two, so a crash during a save leaves the previous epoch's."""
+    from tests.fixtures.small_runner import make_cfg
+    cfg = make_cfg(tmp_path, 'runtime_keep')
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=3, val_interval=10)
+    cfg.default_hooks = Config.fromfile(RUNTIME).default_hooks
+    cfg.default_hooks.checkpoint.save_best = None
+    cfg.custom_hooks = []
+    Runner.from_cfg(cfg).train()
+    kept = sorted(name for name in os.listdir(tmp_path) if name.startswith('epoch_'))
+    assert kept == ['epoch_2.pth', 'epoch_3.pth']
+    with open(tmp_path / 'last_checkpoint') as f:
+        assert f.read().strip().endswith('epoch_3.pth')

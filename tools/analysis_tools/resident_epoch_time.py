@@ -34,7 +34,6 @@ import sys
 import tempfile
 import time
 
-
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = {'skcl': 'configs/skcl_resnet32_cifar100lt_resident.py',
            'bcl': 'configs/baselines/bcl_resnet32_cifar100lt_resident.py'}
@@ -194,7 +193,8 @@ def main(argv=None) -> dict:
     args.amp = args.amp or ('bf16' if args.device == 'cuda' else 'none')
     if args.amp == 'bf16' and args.device != 'cuda':
         raise SystemExit("--amp bf16 needs CUDA (mmengine's AmpOptimWrapper); use --amp none.")
-    from analysis_tools.generated_cifar import write_cifar100  # registers the dataset
+    from analysis_tools.generated_cifar import \
+        write_cifar100  # registers the dataset
     args.paths = args.paths or (list(PATHS) if args.device == 'cuda' else list(PATHS[:2]))
     work_dir = args.work_dir or tempfile.mkdtemp(prefix='resident_epoch_time_')
     data_root = write_cifar100(osp.join(work_dir, 'cifar100'), args.train_images // 100)
