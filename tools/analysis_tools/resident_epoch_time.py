@@ -193,8 +193,8 @@ def main(argv=None) -> dict:
     args.amp = args.amp or ('bf16' if args.device == 'cuda' else 'none')
     if args.amp == 'bf16' and args.device != 'cuda':
         raise SystemExit("--amp bf16 needs CUDA (mmengine's AmpOptimWrapper); use --amp none.")
-    from analysis_tools.generated_cifar import \
-        write_cifar100  # registers the dataset
+    # importing it registers GeneratedCIFAR100
+    from analysis_tools.generated_cifar import write_cifar100
     args.paths = args.paths or (list(PATHS) if args.device == 'cuda' else list(PATHS[:2]))
     work_dir = args.work_dir or tempfile.mkdtemp(prefix='resident_epoch_time_')
     data_root = write_cifar100(osp.join(work_dir, 'cifar100'), args.train_images // 100)
