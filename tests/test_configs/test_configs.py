@@ -28,7 +28,11 @@ SHIPPED = sorted(
 # Trained two iterations by their own test modules, on their own fixtures.
 OWN_TESTS = {'placeslt': 'tests/test_configs/test_places_lt_configs.py',
              'inat2018': 'tests/test_configs/test_inat2018_configs.py',
-             'wordnet12': 'tests/test_configs/test_imagenetlt_wordnet12.py'}
+             'wordnet12': 'tests/test_configs/test_imagenetlt_wordnet12.py',
+             '_gpudecode': 'tests/test_configs/test_gpudecode_configs.py',
+             '_resident': 'tests/test_engine/test_runner/test_device_resident_loop.py',
+             # AmpOptimWrapper needs CUDA: trained there with a plain OptimWrapper
+             '_fast': 'tests/test_engine/test_hooks/test_compile_train_step_hook.py'}
 CONFIGS = [c for c in SHIPPED if c != STOCK_HEAD_EXAMPLE  # that one: below
            and not any(key in c for key in OWN_TESTS)]
 FIXTURE_TYPES = {'CIFAR100': 'CIFAR100Fixture', 'CIFAR10': 'CIFAR10Fixture'}
