@@ -39,8 +39,7 @@ def check_ranks_draw_differently(device: torch.device,
     """Raise when every rank's random stream on ``device`` is the same.
 
     The batch transforms draw from torch's global generator of the device.
-    With
-    one seed on every rank (mmengine's default, ``diff_rank_seed=False``),
+    With one seed on every rank (mmengine's default, ``diff_rank_seed=False``),
     sample b of every GPU would get the same crop, flip and colour draws,
     unlike the dataloader pipeline, whose workers are seeded per rank. Costs
     one all_gather of 4 numbers; nothing in a single process.
