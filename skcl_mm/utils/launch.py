@@ -14,7 +14,8 @@ from mmengine.config import Config
 from skcl_mm.utils.cfg_options import add_cfg_options_arg
 from skcl_mm.utils.config_file import load_config, merge_cfg_options
 from skcl_mm.utils.distributed import cuda_available, setup_distributed
-from skcl_mm.utils.run_config_checks import (check_class_orders,
+from skcl_mm.utils.run_config_checks import (check_amp_device,
+                                             check_class_orders,
                                              check_launcher, check_loaders,
                                              check_loop_parts,
                                              check_multi_view_preprocessor,
@@ -103,6 +104,7 @@ def check_run_config(cfg, loaders=LOADERS):
     check_loaders(cfg, loaders)
     if 'train_dataloader' in loaders:
         check_multi_view_preprocessor(cfg)
+        check_amp_device(cfg)
     check_class_orders(cfg, LOADERS)
 
 

@@ -207,3 +207,17 @@ def check_class_orders(cfg, loaders) -> None:
             f'({detail}). Labels are indices into that list, so every evaluated sample '
             'would be scored against another class: give both datasets '
             'metainfo=dict(classes=[...]) in the training order.')
+
+
+def check_amp_device(cfg) -> None:
+    """A mixed-precision optimiser wrapper needs a CUDA GPU (mmengine asserts it
+    deep in the Runner); say so before any work, with the float32 way."""
+    from skcl_mm.utils.distributed import cuda_available
+    wrapper = (cfg.get('optim_wrapper') or {}).get('type')
+    if wrapper != 'AmpOptimWrapper' or cuda_available():
+        return
+    raise SystemExit(
+        f'{_where(cfg)}: optim_wrapper is AmpOptimWrapper (mixed precision), which '
+        'mmengine runs on a CUDA GPU only, and this machine has none. Train it on a '
+        'GPU, or a float32 config here (the _fast configs: their _resident parent, '
+        'e.g. configs/skcl_resnet32_cifar100lt_resident.py).')

@@ -1,6 +1,7 @@
 """tools/train.py and tools/test.py on inputs a new user gets wrong: one message
 that names the setting and the fix, no traceback, before any work."""
 import pytest
+import torch
 
 from tests.tools_runner import REPO
 from tests.tools_runner import run_tool_failing as fails
@@ -50,6 +51,15 @@ def test_multi_view_pipeline_with_the_stock_preprocessor(tmp_path):
 def test_run_settings(tmp_path, args, message):
     assert message in fails(['tools/train.py', QUICKSTART, '--work-dir', str(tmp_path),
                              *args])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='the refusal is for CPU-only machines')
+def test_mixed_precision_config_on_a_cpu(tmp_path):
+    output = fails(['tools/train.py', 'configs/skcl_resnet32_cifar100lt_fast.py',
+                    '--work-dir', str(tmp_path)])
+    assert ('optim_wrapper is AmpOptimWrapper (mixed precision), which mmengine runs on '
+            'a CUDA GPU only') in output
+    assert 'configs/skcl_resnet32_cifar100lt_resident.py' in output
 
 
 def test_test_tool_with_swapped_arguments(tmp_path):
