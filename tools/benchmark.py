@@ -3,6 +3,7 @@
     python tools/benchmark.py CONFIG [--batch-size 256] [--iters 5] [--warmup 2]
         [--device auto|cpu|cuda] [--amp none|fp16|bf16] [--channels-last]
         [--compile none|default|reduce-overhead|max-autotune|...]
+        [--compile-target train_step|parts]
         [--skip-pipeline] [--json FILE] [--cfg-options k=v ...]
     python tools/benchmark.py --loss-scaling [--batches 128 ... 2048]
         [--dims 128 1024] [--json FILE]
@@ -53,6 +54,12 @@ def parse_args(argv=None):
                         help='torch.compile mode of the timed train_step and '
                              "parts; default: the config's `compile` key (the "
                              "Runner's switch), else none")
+    parser.add_argument('--compile-target', choices=('train_step', 'parts'),
+                        default='train_step',
+                        help="what --compile compiles: the whole train_step (the "
+                        "Runner's switch) or, after one eager step, the "
+                        'preprocessor and forward + loss with the update eager '
+                        '(CompileTrainStepHook)')
     parser.add_argument('--img-size', type=int,
                         help='H = W of the model inputs (default: what the '
                              "config's train pipeline outputs)")
@@ -138,7 +145,7 @@ def time_models(cfg, args, device, views):
     data = setup.synthetic_batch(args.batch_size, views, args.img_size, levels, pin=pin)
     out = {f'skcl_{k}': v for k, v in bm.model_timings(
         model, optim, data, args.iters, args.warmup, device, args.amp,
-        args.compile_options, part_progress('SKCL', args)).items()}
+        args.compile_options, part_progress('SKCL', args), args.compile_target).items()}
     if not args.skip_ce:
         ce = setup.build_model(setup.ce_model_config(model_cfg, levels[-1]),
                                device, args.channels_last)
@@ -147,8 +154,8 @@ def time_models(cfg, args, device, views):
         ce_data = setup.synthetic_batch(args.batch_size, 1, args.img_size, levels,
                                         pin=pin)
         out.update({f'ce_{k}': v for k, v in bm.model_timings(
-            ce, ce_optim, ce_data, args.iters, args.warmup, device,
-            args.amp, args.compile_options, part_progress('CE', args)).items()})
+            ce, ce_optim, ce_data, args.iters, args.warmup, device, args.amp,
+            args.compile_options, part_progress('CE', args), args.compile_target).items()})
     for key in [k for k in out if k.endswith('_s') and 'first_call' not in k]:
         out[key[:-2] + '_images_per_s'] = args.batch_size / out[key]
     out['step_images_per_s'] = out['skcl_step_images_per_s']
@@ -276,6 +283,7 @@ def run_config(args) -> dict:
     args.img_size = args.img_size or source.output_size
     res = dict(bm.device_info(device), config=args.config, amp=args.amp,
                channels_last=args.channels_last, compile=args.compile_options,
+               compile_target=args.compile_target if args.compile_options else None,
                batch_size=args.batch_size,
                views=args.total_views, views_on_device=bool(device_views),
                img_size=args.img_size, iters=args.iters, warmup=args.warmup)

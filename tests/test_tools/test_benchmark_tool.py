@@ -140,17 +140,21 @@ def test_gpu_views_config_counts_the_views_built_on_the_device(tmp_path):
     assert '1 image, views built on the device' in proc.stdout
 
 
-def test_compile_times_compiled_parts_and_reports_the_first_step(tmp_path):
+@pytest.mark.parametrize('target', ['train_step', 'parts'])
+def test_compile_times_compiled_parts_and_reports_the_first_step(tmp_path, target):
     """The config's ``compile`` (here the cheap aot_eager backend; inductor is
-    trained through in tests/test_configs) compiles the parts and the step;
-    the first step is reported apart, at least 2 warm-up steps are untimed."""
+    trained through in tests/test_configs) compiles the parts and the step
+    (the whole train_step, or CompileTrainStepHook's parts); the first step is
+    reported apart, at least 2 warm-up steps are untimed."""
     out = tmp_path / 'compiled.json'
     proc = run_tool(['tools/benchmark.py', CONFIG, '--batch-size', '4', '--iters', '1',
                      '--warmup', '0', '--device', 'cpu', '--skip-pipeline', '--skip-ce',
+                     '--compile-target', target,
                      '--json', str(out), '--cfg-options', 'model.backbone.depth=8',
                      'compile.backend=aot_eager'], timeout=600)
     res = json.loads(out.read_text())
     assert res['compile'] == dict(backend='aot_eager') and res['warmup'] == 2
+    assert res['compile_target'] == target
     assert res['skcl_step_first_call_s'] > res['skcl_step_s'] > 0
     assert 'skcl_step_first_call_images_per_s' not in res
     assert "compile {'backend': 'aot_eager'}" in proc.stdout

@@ -143,16 +143,28 @@ def measure_head_loss(model, feats: Sequence[torch.Tensor], data_samples: List,
 
 
 def train_step_fn(model, optim_wrapper, data: Dict, device: torch.device,
-                  amp: str = 'none', compile_options: Optional[Dict] = None
-                  ) -> Callable[[], None]:
+                  amp: str = 'none', compile_options: Optional[Dict] = None,
+                  compile_target: str = 'train_step') -> Callable[[], None]:
     """One ``model.train_step`` (preprocess, forward, loss, backward, SGD step).
 
     On a GPU ``optim_wrapper`` (an AmpOptimWrapper) does the autocast; on a
-    CPU the step runs under ``torch.autocast`` when ``amp`` is set.
+    CPU the step runs under ``torch.autocast`` when ``amp`` is set. With
+    ``compile_options``, ``compile_target='train_step'`` compiles the whole
+    ``train_step`` (the Runner's ``compile`` switch); ``'parts'`` runs one
+    eager step and then compiles the preprocessor and forward + loss, as
+    ``CompileTrainStepHook`` does (the optimiser update stays eager).
     """
     context = (autocast(device, amp) if device.type == 'cpu'
                else contextlib.nullcontext())
-    train_step = maybe_compile(model.train_step, compile_options)
+    train_step = model.train_step
+    if compile_options is not None and compile_target == 'parts':
+        from skcl_mm.engine.hooks.compile_train_step_hook import \
+            compile_training_parts
+        with context:
+            train_step(data, optim_wrapper)  # the one-time checks, eager
+        compile_training_parts(model, compile_options)
+    elif compile_options is not None:
+        train_step = maybe_compile(train_step, compile_options)
 
     def step():
         with context:
@@ -164,8 +176,8 @@ def train_step_fn(model, optim_wrapper, data: Dict, device: torch.device,
 def model_timings(model, optim_wrapper, data: Dict, iters: int, warmup: int,
                   device: torch.device, amp: str = 'none',
                   compile_options: Optional[Dict] = None,
-                  progress: Callable[[str], None] = lambda part: None
-                  ) -> Dict[str, float]:
+                  progress: Callable[[str], None] = lambda part: None,
+                  compile_target: str = 'train_step') -> Dict[str, float]:
     """Seconds of backbone+neck, head+loss and the whole training step.
 
     ``backbone_s`` and ``head_loss_s`` time forward and backward of one part
@@ -180,7 +192,7 @@ def model_timings(model, optim_wrapper, data: Dict, iters: int, warmup: int,
     """
     out = {}
     step = train_step_fn(model, optim_wrapper, data, device, amp,
-                         compile_options)
+                         compile_options, compile_target)
     if compile_options is not None:  # first, before the parts warm the caches
         progress('first (compiling) train step')
         out['step_first_call_s'] = first_call_time(step, device)

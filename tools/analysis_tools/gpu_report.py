@@ -11,7 +11,8 @@ data of the real sizes, and writes ``OUT_DIR/report.json``,
 * ``step``: ``tools/benchmark.py`` on configs/skcl_resnet32_cifar100lt_fast.py
   (256 x 3 views built on the device, bf16, channels_last on a GPU): the
   training step eager, compiled (``torch.compile`` default) and as CUDA graphs
-  (``mode='reduce-overhead'``); the head + loss fraction of each;
+  (``mode='reduce-overhead'``), compiled as ``CompileTrainStepHook`` does
+  (``--compile-target parts``); the head + loss fraction of each;
 * ``epoch``: ``tools/analysis_tools/resident_epoch_time.py``: CIFAR-100-LT
   IF100 epoch time, dataloader workers vs device-resident data (real Runner);
 * ``jobs``: ``tools/run_seeds.py --jobs N``: N seeds of the fast config at once
@@ -67,7 +68,8 @@ def step_commands(args, out: str) -> List[Dict]:
             ['--batch-size', '256', '--iters', '20', '--warmup', '5'])
     return [dict(name=f'step_{mode}', json=osp.join(out, f'step_{mode}.json'),
                  argv=['tools/benchmark.py', FAST, '--device', args.device,
-                       '--skip-pipeline', '--skip-ce', '--compile', mode, *size,
+                       '--skip-pipeline', '--skip-ce', '--compile', mode,
+                       '--compile-target', 'parts', *size,
                        '--json', osp.join(out, f'step_{mode}.json')])
             for mode in modes]
 

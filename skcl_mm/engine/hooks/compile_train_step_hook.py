@@ -1,5 +1,5 @@
 """CompileTrainStepHook: the training step as captured graphs, the update eager."""
-from typing import Optional
+from typing import List, Optional
 
 import torch
 from mmengine.hooks import Hook
@@ -9,6 +9,27 @@ from mmpretrain.registry import HOOKS
 from skcl_mm.utils.checks import check_bool
 
 MODES = ('default', 'reduce-overhead', 'max-autotune', 'max-autotune-no-cudagraphs')
+
+
+def compile_training_parts(model, options: dict, preprocessor: bool = True) -> List[str]:
+    """Replace ``model.loss`` (and ``model.data_preprocessor.forward``) by their
+    ``torch.compile(**options)`` versions, on the instance.
+
+    Args:
+        model: An mmpretrain classifier (DDP unwrapped).
+        options (dict): ``torch.compile`` keyword arguments.
+        preprocessor (bool): Compile the data preprocessor too.
+
+    Returns:
+        list[str]: What was compiled, for the log.
+    """
+    model.loss = torch.compile(model.loss, **options)
+    parts = ['loss']
+    if preprocessor:
+        model.data_preprocessor.forward = torch.compile(
+            model.data_preprocessor.forward, **options)
+        parts.insert(0, 'data_preprocessor.forward')
+    return parts
 
 
 @HOOKS.register_module()
@@ -94,12 +115,7 @@ class CompileTrainStepHook(Hook):
         if self._compiled:
             return
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        parts = ['loss']
-        model.loss = torch.compile(model.loss, **self.options)
-        if self.compile_preprocessor:
-            preprocessor = model.data_preprocessor
-            preprocessor.forward = torch.compile(preprocessor.forward, **self.options)
-            parts.insert(0, 'data_preprocessor.forward')
+        parts = compile_training_parts(model, self.options, self.compile_preprocessor)
         self._compiled = True
         runner.logger.info(f'CompileTrainStepHook: compiled {" and ".join(parts)} '
                            f'with {self.options} after iteration {runner.iter + 1}; the '
