@@ -27,7 +27,7 @@ from torch import Tensor
 
 from mmpretrain.registry import MODELS
 from . import auto_augment_ops as ops
-from .common import check_images
+from .common import check_images, constant
 
 _PLAIN = {'AutoContrast': ops.auto_contrast, 'Equalize': ops.equalize,
           'Invert': ops.invert}
@@ -112,24 +112,26 @@ class BatchRandAugment:
         self.ops = list(self.cpu.transforms)
         self.kinds = sorted({_op_kind(op) for op in self.ops}, key=str)
         self._tables = self._build_tables()
-        self._device_tables = {}
 
     def _build_tables(self) -> dict:
-        """(P,) per op: kind id, prob, range start and end, negative prob, vertical."""
+        """(P,) per op, as tuples: kind id, prob, range start and end, negative
+        prob, vertical; made into device tensors by :meth:`_tables_on`."""
         rows = [(self.kinds.index(_op_kind(op)), op.prob,
                  *(op.magnitude_range or (0., 0.)), op.random_negative_prob,
                  getattr(op, 'direction', None) == 'vertical') for op in self.ops]
-        table = torch.tensor(rows, dtype=torch.float64)
         names = ('kind', 'prob', 'start', 'end', 'neg', 'vertical')
-        tables = dict(zip(names, table.unbind(1)))
-        tables['kind'] = tables['kind'].long()
-        tables['vertical'] = tables['vertical'].bool()
+        columns = zip(*rows)
+        tables = {name: tuple(float(v) for v in column) for name, column in zip(names, columns)}
+        tables['kind'] = tuple(int(v) for v in tables['kind'])
+        tables['vertical'] = tuple(bool(v) for v in tables['vertical'])
         return tables
 
     def _tables_on(self, device: torch.device) -> dict:
-        if device not in self._device_tables:
-            self._device_tables[device] = {k: v.to(device) for k, v in self._tables.items()}
-        return self._device_tables[device]
+        """The tables on ``device`` (:func:`~.common.constant`: cached in eager,
+        built on the device under ``torch.compile``, no host copy in a graph)."""
+        dtypes = dict(kind=torch.long, vertical=torch.bool)
+        return {key: constant(values, dtypes.get(key, torch.float64), device)
+                for key, values in self._tables.items()}
 
     def _levels(self, shape, device: torch.device) -> Tensor:
         """Per-draw levels, as ``BaseAugTransform.random_magnitude``."""

@@ -24,6 +24,11 @@ CONFIGS = [
     dict(type='BatchRandomApply', transforms=[dict(type='BatchColorJitter')], prob=0.8),
     dict(type='BatchRandomGrayscale'),
     dict(type='BatchGaussianBlur'),
+    dict(type='BatchRandAugment', policies=[  # one op of each code path
+        dict(type='Equalize'), dict(type='Solarize', magnitude_range=(0, 256)),
+        dict(type='SolarizeAdd', magnitude_range=(0, 110)),
+        dict(type='Brightness', magnitude_range=(-0.9, 0.9), random_negative_prob=0.),
+        dict(type='Shear', magnitude_range=(0, 0.3), direction='vertical')]),
 ]
 
 
