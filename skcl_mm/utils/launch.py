@@ -104,7 +104,6 @@ def check_run_config(cfg, loaders=LOADERS):
     check_loaders(cfg, loaders)
     if 'train_dataloader' in loaders:
         check_multi_view_preprocessor(cfg)
-        check_amp_device(cfg)
     check_class_orders(cfg, LOADERS)
 
 
@@ -117,6 +116,7 @@ def check_before_run(cfg, tool: str, work_dir_option=None) -> None:
         work_dir_option (str, optional): ``--work-dir`` as given, for messages.
     """
     if tool == 'train':
+        check_amp_device(cfg)
         check_loop_parts(cfg, ['train'], 'tools/train.py')
         check_loop_parts(cfg, ['val', 'test'])
     else:
