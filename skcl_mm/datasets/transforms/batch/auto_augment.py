@@ -20,8 +20,8 @@ from torch import Tensor
 
 from mmpretrain.registry import MODELS
 from skcl_mm.datasets.transforms.cifar_auto_augment import CIFAR10_POLICY
-from . import auto_augment_ops as ops
 from .common import constant
+from .op_dispatch import apply_op
 
 # type -> (key of its fixed value or None, mmpretrain's default
 # random_negative_prob; 0 where the op has no sign). Enhance ops get
@@ -141,25 +141,7 @@ class BatchCifarAutoAugment:
                     vertical: Tensor) -> Tensor:
         """Run op kind ``kind`` on the whole batch with per-sample values."""
         name, *geo = self.kinds[kind]
-        if name == 'Invert':
-            return ops.invert(images)
-        if name == 'AutoContrast':
-            return ops.auto_contrast(images)
-        if name == 'Equalize':
-            return ops.equalize(images)
-        if name == 'Solarize':
-            return ops.solarize(images, value)
-        if name == 'Posterize':
-            return ops.posterize(images, value)
-        factor_ops = {'Contrast': ops.contrast, 'Brightness': ops.brightness,
-                      'ColorTransform': ops.color, 'Sharpness': ops.sharpness}
-        if name in factor_ops:
-            return factor_ops[name](images, 1. + value)
-        interpolation, fill = geo
-        if name == 'Rotate':
-            return ops.rotate(images, value, fill, interpolation)
-        geo_op = ops.translate if name == 'Translate' else ops.shear
-        return geo_op(images, value, vertical, fill, interpolation)
+        return apply_op(images, name, value, vertical, geo)
 
     def __call__(self, images: Tensor) -> Tensor:
         """Augment each image with one random sub-policy.

@@ -26,16 +26,10 @@ import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
-from . import auto_augment_ops as ops
 from .common import check_images, constant
+from .op_dispatch import FACTOR, GEOMETRIC, PLAIN, VALUE, apply_op
 
-_PLAIN = {'AutoContrast': ops.auto_contrast, 'Equalize': ops.equalize,
-          'Invert': ops.invert}
-_VALUE = {'Posterize': ops.posterize, 'Solarize': ops.solarize}
-_FACTOR = {'ColorTransform': ops.color, 'Contrast': ops.contrast,
-           'Brightness': ops.brightness, 'Sharpness': ops.sharpness}
-_GEOMETRIC = {'Rotate', 'Shear', 'Translate'}
-SUPPORTED = sorted({*_PLAIN, *_VALUE, *_FACTOR, *_GEOMETRIC, 'SolarizeAdd'})
+SUPPORTED = sorted({*PLAIN, *VALUE, *FACTOR, *GEOMETRIC, 'SolarizeAdd'})
 
 
 def solarize_add(images: Tensor, magnitude: Tensor, thr: float) -> Tensor:
@@ -62,7 +56,7 @@ def _rgb_to_bgr(values) -> tuple:
 def _op_kind(op) -> tuple:
     """The batched call an mmpretrain op becomes: ops sharing it run as one."""
     name = type(op).__name__
-    if name in _GEOMETRIC:
+    if name in GEOMETRIC:
         return (name, op.interpolation, _rgb_to_bgr(op.pad_val))
     if name == 'SolarizeAdd':
         return (name, float(op.thr))
@@ -75,7 +69,7 @@ def _check_op(op) -> None:
         raise ValueError(f'BatchRandAugment supports the op types {SUPPORTED}, got '
                          f'{name!r}; remove it from the policies or train with the '
                          'CPU RandAugment.')
-    if name not in _PLAIN and op.magnitude_range is None:
+    if name not in PLAIN and op.magnitude_range is None:
         raise ValueError(f'BatchRandAugment: {name} needs a magnitude_range (fixed '
                          'magnitudes are BatchCifarAutoAugment\'s), got '
                          f'{op!r}.')
@@ -147,19 +141,9 @@ class BatchRandAugment:
                     vertical: Tensor) -> Tensor:
         """Run op kind ``kind`` on the whole (BGR) batch with per-sample values."""
         name, *fixed = self.kinds[kind]
-        if name in _PLAIN:
-            return _PLAIN[name](images)
-        if name in _VALUE:
-            return _VALUE[name](images, value)
-        if name in _FACTOR:
-            return _FACTOR[name](images, 1. + value)
         if name == 'SolarizeAdd':
             return solarize_add(images, value, fixed[0])
-        interpolation, fill = fixed
-        if name == 'Rotate':
-            return ops.rotate(images, value, fill, interpolation)
-        geo_op = ops.translate if name == 'Translate' else ops.shear
-        return geo_op(images, value, vertical, fill, interpolation)
+        return apply_op(images, name, value, vertical, fixed)
 
     def __call__(self, images: Tensor) -> Tensor:
         """Augment each image with ``num_policies`` random ops.
