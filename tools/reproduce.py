@@ -47,7 +47,7 @@ from analysis_tools.reproduce_report import build_report, report_markdown
 from analysis_tools.run_launch import (RunFailed, build_command,
                                        exit_on_sigterm, split_train_args,
                                        train_run)
-from analysis_tools.run_pool import Job, Timed, run_pool
+from analysis_tools.run_pool import Job, Timed, run_pool_or_exit
 from analysis_tools.run_record import (differences, expected_record,
                                        read_record, run_state, write_record)
 from analysis_tools.seed_results import summarize
@@ -210,18 +210,12 @@ def train_one_by_one(jobs):
 
 def train_at_once(jobs, n: int):
     """``n`` runs at once (run_pool); stop naming the failed runs and their logs."""
-    try:
-        result = run_pool(jobs, n, say)
-    except KeyboardInterrupt:
-        say('interrupted; the stopped runs keep their checkpoints. Run the same '
-            'command again to resume them and train the rest.')
-        raise SystemExit(130) from None
-    if result.failed:
-        raise SystemExit('[reproduce] failed: ' + '; '.join(
-            f'{t.job.label} (exit {t.returncode}, log {t.job.log})' for t in result.failed)
-            + '. Fix it and run the same command again: finished runs are kept, '
-            'the others resume.')
-    return result.done
+    return run_pool_or_exit(
+        jobs, n, say, 'reproduce',
+        'interrupted; the stopped runs keep their checkpoints. Run the same '
+        'command again to resume them and train the rest.',
+        '. Fix it and run the same command again: finished runs are kept, '
+        'the others resume.')
 
 
 def collect(args, runs):

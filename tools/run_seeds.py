@@ -48,7 +48,7 @@ from analysis_tools.report_file import write_report
 from analysis_tools.run_launch import (RunFailed, build_command,
                                        exit_on_sigterm, split_train_args,
                                        train_run)
-from analysis_tools.run_pool import Job, Timed, run_pool
+from analysis_tools.run_pool import Job, Timed, run_pool_or_exit
 from analysis_tools.seed_results import format_markdown, summarize
 
 from skcl_mm.utils.config_file import check_config_path
@@ -179,17 +179,12 @@ def train_pool(args, jobs, n: int):
     logs) when one failed."""
     clamped = f' (--jobs {args.jobs}, but only {len(jobs)} runs)' if args.jobs > n else ''
     say(f'{len(jobs)} runs, {n} at once{clamped}')
-    try:
-        result = run_pool(jobs, n, say, f'{args.metric_prefix}/top1')
-    except KeyboardInterrupt:
-        say('interrupted: the running seeds were stopped, their checkpoints stay. '
-            'Resume one with run_seeds.py CONFIG --seeds S -- --resume.')
-        raise SystemExit(130) from None
-    if result.failed:
-        raise SystemExit('[run_seeds] failed: ' + '; '.join(
-            f'{t.job.label} (exit {t.returncode}, log {t.job.log})' for t in result.failed)
-            + '. Fix it and rerun those seeds, then use --collect-only.')
-    return result.done
+    return run_pool_or_exit(
+        jobs, n, say, 'run_seeds',
+        'interrupted: the running seeds were stopped, their checkpoints stay. '
+        'Resume one with run_seeds.py CONFIG --seeds S -- --resume.',
+        '. Fix it and rerun those seeds, then use --collect-only.',
+        f'{args.metric_prefix}/top1')
 
 
 def say(message):

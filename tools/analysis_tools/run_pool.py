@@ -185,3 +185,27 @@ def _report(run: _Running, say) -> None:
     for validation in run.follower.poll():
         say(f'{run.timed.job.label}: {validation["at"]}, {run.follower.metric} '
             f'{validation["value"]:.2f}')
+
+
+def run_pool_or_exit(jobs: Sequence[Job], n: int, say: Callable[[str], None],
+                     tool: str, interrupted: str, fix: str,
+                     metric: str = 'long_tail/top1') -> List[Timed]:
+    """:func:`run_pool`, ending the tool on a stop or a failure.
+
+    Ctrl-C: says ``interrupted`` and exits 130. Failed runs: exits with
+    ``[tool] failed:`` and each failed run's label, exit code and log, then
+    ``fix``.
+
+    Returns:
+        list[Timed]: The finished runs.
+    """
+    try:
+        result = run_pool(jobs, n, say, metric)
+    except KeyboardInterrupt:
+        say(interrupted)
+        raise SystemExit(130) from None
+    if result.failed:
+        raise SystemExit(f'[{tool}] failed: ' + '; '.join(
+            f'{t.job.label} (exit {t.returncode}, log {t.job.log})' for t in result.failed)
+            + fix)
+    return result.done
