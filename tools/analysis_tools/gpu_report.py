@@ -86,11 +86,14 @@ def epoch_commands(args, out: str) -> List[Dict]:
 
 
 def jobs_commands(args, out: str) -> List[Dict]:
-    """``run_seeds --jobs N`` on generated CIFAR-100 (written first)."""
-    sys.path.insert(0, osp.join(REPO, 'tools'))
-    from analysis_tools.generated_cifar import write_cifar100
-    data = write_cifar100(osp.join(out, 'cifar100'), 3 if args.small else 500,
-                          1 if args.small else 100)
+    """``run_seeds --jobs N`` on generated CIFAR-100 (written when the part runs)."""
+    data = osp.join(out, 'cifar100')
+
+    def write_data():
+        sys.path.insert(0, osp.join(REPO, 'tools'))
+        from analysis_tools.generated_cifar import write_cifar100
+        write_cifar100(data, 3 if args.small else 500, 1 if args.small else 100)
+
     config, epochs = (RESIDENT, 1) if args.small else (FAST, 3)
     options = ["custom_imports.imports=[skcl_mm,analysis_tools.generated_cifar]",
                f'train_cfg.max_epochs={epochs}', f'train_cfg.val_interval={epochs}',
@@ -105,7 +108,7 @@ def jobs_commands(args, out: str) -> List[Dict]:
                     'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
     report = osp.join(out, 'jobs', 'results.md')
     seeds = [str(seed) for seed in range(args.jobs)]
-    return [dict(name='jobs', json=report[:-3] + '.json',
+    return [dict(name='jobs', json=report[:-3] + '.json', prepare=write_data,
                  argv=['tools/run_seeds.py', config, '--seeds', *seeds, '--jobs',
                        str(args.jobs), '--work-dir', osp.join(out, 'jobs'),
                        '--out', report, '--', '--cfg-options', *options])]
@@ -125,11 +128,14 @@ def run_part(command: Dict, out: str, seconds_left: float) -> Dict:
     """Run one tool; its stdout and stderr go to ``out/<name>.log``."""
     log = osp.join(out, f'{command["name"]}.log')
     start = time.time()
+    if command.get('prepare'):
+        command['prepare']()  # the part's data, counted in its seconds
     with open(log, 'w') as f:
         try:
             code = subprocess.run([sys.executable, *command['argv']], cwd=REPO,
                                   stdout=f, stderr=subprocess.STDOUT,
-                                  timeout=max(seconds_left, 1)).returncode
+                                  timeout=max(seconds_left - (time.time() - start), 1)
+                                  ).returncode
         except subprocess.TimeoutExpired:
             code = 'timeout'
     result = dict(name=command['name'], seconds=round(time.time() - start, 1),
