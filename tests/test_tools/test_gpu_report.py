@@ -42,6 +42,9 @@ def test_spent_budget_is_recorded_not_fatal(tmp_path):
         ('decode', 'not run: budget spent'), ('step_none', 'not run: budget spent')]
 
 
-def test_usage_without_out_dir():
+def test_usage_without_out_dir_and_bad_numbers(tmp_path):
     assert 'usage: bash tools/gpu_report.sh OUT_DIR' in run_tool_failing(
         ['bash', 'tools/gpu_report.sh'])
+    for option in (['--budget', '0'], ['--jobs', '0']):
+        assert '--budget must be > 0 and --jobs >= 1' in run_tool_failing(
+            ['bash', 'tools/gpu_report.sh', str(tmp_path), *option])

@@ -238,6 +238,8 @@ def test_defaults():
     (dict(loss_weight=True), TypeError, r'loss_weight .* got True \(bool\)'),
     (dict(gather_distributed='yes'), TypeError,
      r"gather_distributed must be True or False, got 'yes'"),
+    (dict(equal_rank_batches=1), TypeError,
+     r'equal_rank_batches must be True or False, got 1.*row-count exchange'),
     (dict(level_num_classes=[20, 0]), ValueError,
      r'level_num_classes\[1\] must be an int >= 1, got 0'),
 ])
